@@ -1,0 +1,1 @@
+"""orgplane: the control plane of an infrastructure organization."""

@@ -1,0 +1,85 @@
+"""The typed domain of orgplane: orgs, groups, people, roles, catalog, policies, processes.
+
+Pure: no I/O, imports only ``orgplane.errors``. Everything above builds on these types.
+"""
+
+from orgplane.model.base import Code, Located, NameStr, Ref, Slug, Text, is_code
+from orgplane.model.catalog import CatalogEntry, CatalogKind
+from orgplane.model.group import Dependency, Direction, Group, Kpi, StackItem
+from orgplane.model.index import Edge, ImpactRow, OrgIndex, Resolution
+from orgplane.model.org import GlossaryEntry, Org
+from orgplane.model.person import Person
+from orgplane.model.policy import (
+    Authority,
+    AuthoritySubject,
+    CatalogCoverage,
+    ChangeClass,
+    ForbiddenInterface,
+    HiringPlan,
+    LeadThreshold,
+    OnCallDepth,
+    PlanningCycle,
+    Policies,
+    ReviewCadence,
+    RotationPeriod,
+)
+from orgplane.model.process import (
+    EscalationStep,
+    Gate,
+    MessageTemplate,
+    Phase,
+    Rotation,
+    Workflow,
+    WorkflowStep,
+)
+from orgplane.model.role import Headcount, Role
+from orgplane.model.source import Location, NodeSource, SourcedDict, SourcedList
+
+__all__ = [
+    "Authority",
+    "AuthoritySubject",
+    "CatalogCoverage",
+    "CatalogEntry",
+    "CatalogKind",
+    "ChangeClass",
+    "Code",
+    "Dependency",
+    "Direction",
+    "Edge",
+    "EscalationStep",
+    "ForbiddenInterface",
+    "Gate",
+    "GlossaryEntry",
+    "Group",
+    "Headcount",
+    "HiringPlan",
+    "ImpactRow",
+    "Kpi",
+    "LeadThreshold",
+    "Located",
+    "Location",
+    "MessageTemplate",
+    "NameStr",
+    "NodeSource",
+    "OnCallDepth",
+    "Org",
+    "OrgIndex",
+    "Person",
+    "Phase",
+    "PlanningCycle",
+    "Policies",
+    "Ref",
+    "Resolution",
+    "ReviewCadence",
+    "Role",
+    "Rotation",
+    "RotationPeriod",
+    "Slug",
+    "SourcedDict",
+    "SourcedList",
+    "StackItem",
+    "Text",
+    "Workflow",
+    "WorkflowStep",
+    "is_code",
+]

@@ -1,0 +1,21 @@
+"""The spec format: YAML files ⇄ the ``Org`` model, with positions, and its JSON Schema.
+
+Imports ``model`` and ``errors``; exporters and importers build on it.
+"""
+
+from orgplane.spec.document import OrgHeader, SpecDocument
+from orgplane.spec.loader import find_spec_files, load_documents, load_spec, merge_documents
+from orgplane.spec.reader import MAX_DEPTH, MAX_FILE_BYTES, read_yaml_bytes, read_yaml_text
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "OrgHeader",
+    "SpecDocument",
+    "find_spec_files",
+    "load_documents",
+    "load_spec",
+    "merge_documents",
+    "read_yaml_bytes",
+    "read_yaml_text",
+]
