@@ -22,9 +22,16 @@ from pydantic import BaseModel, ValidationError
 from orgplane.errors import Diagnostic, SpecError, SpecReadError
 from orgplane.model import Located, Org, Policies, SourcedDict, SourcedList
 from orgplane.spec.document import LIST_SECTIONS, OrgHeader, SpecDocument
-from orgplane.spec.reader import read_yaml_file
+from orgplane.spec.reader import read_yaml_file, read_yaml_text
 
-__all__ = ["SPEC_SUFFIXES", "find_spec_files", "load_documents", "load_spec", "merge_documents"]
+__all__ = [
+    "SPEC_SUFFIXES",
+    "find_spec_files",
+    "load_documents",
+    "load_spec",
+    "load_spec_text",
+    "merge_documents",
+]
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 #: Most problems reported for one spec; past that the list is cut.
@@ -60,6 +67,14 @@ def find_spec_files(path: Path) -> list[Path]:
 def load_spec(path: Path | str) -> Org:
     """Read, validate and merge a spec; raise ``SpecError`` listing every problem."""
     return merge_documents(load_documents(Path(path)))
+
+
+def load_spec_text(text: str, file: str = "<text>") -> Org:
+    """Read, validate and merge one spec given as text (``file`` names it in errors)."""
+    document, problems = _validate(read_yaml_text(text, file), file)
+    if problems or document is None:
+        raise SpecError(problems)
+    return merge_documents([(file, document)])
 
 
 def load_documents(path: Path) -> list[tuple[str, SpecDocument]]:
@@ -121,7 +136,21 @@ def _validate(raw: object, file: str) -> tuple[SpecDocument | None, list[Diagnos
     try:
         return SpecDocument.model_validate(raw), []
     except ValidationError as exc:
-        return None, [_diagnostic(error, raw, file) for error in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        # A misspelt field shows up twice: unknown 'nmae' and missing 'name'. Report the
+        # cause (the unknown field, whose hint names the right one) and drop the echo.
+        unknown = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"}
+        errors = [
+            e
+            for e in errors
+            if e["type"] != "missing"
+            or not any(
+                parent == tuple(e["loc"][:-1]) and difflib.get_close_matches(str(e["loc"][-1]), [name], cutoff=0.6)
+                for parent, name in unknown
+            )
+        ]
+        found = [_diagnostic(error, raw, file) for error in errors]
+        return None, sorted(found, key=lambda d: (d.line, d.col))
 
 
 def _describe(value: object) -> str:

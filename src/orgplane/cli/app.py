@@ -1,0 +1,72 @@
+"""The ``orgplane`` command: builds the Typer app and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from orgplane.cli.console import SpecProblem
+from orgplane.cli.deps import deps
+from orgplane.cli.dev import dev_app
+from orgplane.cli.export import export_command, schema
+from orgplane.cli.groups import show, tree
+from orgplane.cli.init import init
+from orgplane.cli.owners import owners
+from orgplane.cli.validate import validate
+from orgplane.errors import OrgplaneError
+
+__all__ = ["create_app", "main"]
+
+HELP = """orgplane: the control plane of an infrastructure organization.
+
+Your org as code: validate it, browse it, ask who owns what and what breaks if
+something fails, and export it to the tools you already use.
+"""
+
+
+def create_app() -> typer.Typer:
+    app = typer.Typer(
+        name="orgplane",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.command()(validate)
+    app.command()(tree)
+    app.command()(show)
+    app.command()(owners)
+    app.command()(deps)
+    app.command("export")(export_command)
+    app.command()(schema)
+    app.command()(init)
+    app.add_typer(dev_app, name="dev")
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; an ``OrgplaneError`` becomes one line on stderr and its exit code."""
+    command = typer.main.get_command(create_app())
+    try:
+        code = command.main(args=argv, prog_name="orgplane", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.stderr.write("aborted\n")
+        sys.exit(130)
+    except SpecProblem as exc:
+        sys.stderr.write(f"{exc}\n")  # already "file:line:col: error CODE message"
+        sys.exit(exc.exit_code)
+    except OrgplaneError as exc:
+        sys.stderr.write(f"orgplane: error: {exc}\n")
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

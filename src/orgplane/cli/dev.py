@@ -1,0 +1,38 @@
+"""``orgplane dev``: tools for developing and benchmarking orgplane itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orgplane.cli.console import err
+from orgplane.spec.generator import generate_org
+
+__all__ = ["dev_app"]
+
+dev_app = typer.Typer(help="Tools for developing and benchmarking orgplane (generated data).", no_args_is_help=True)
+
+
+@dev_app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write the generated spec to.")],
+    departments: Annotated[int, typer.Option(min=1, help="Top-level groups.")] = 20,
+    squads_per: Annotated[int, typer.Option(min=0, help="Squads per department.")] = 25,
+    units_per: Annotated[int, typer.Option(min=0, help="Units per squad.")] = 8,
+    people: Annotated[int, typer.Option(min=0, help="People.")] = 100_000,
+    catalog: Annotated[int, typer.Option(min=0, help="Catalog entries.")] = 50_000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same files.")] = 0,
+) -> None:
+    """Write a large, deterministic, GENERATED org spec (for benchmarks and demos, not real data)."""
+    summary = generate_org(
+        out_dir,
+        departments=departments,
+        squads_per=squads_per,
+        units_per=units_per,
+        people=people,
+        catalog=catalog,
+        seed=seed,
+    )
+    err().print(f"generated org in {out_dir}: {summary}")

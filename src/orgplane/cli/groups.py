@@ -1,0 +1,115 @@
+"""``orgplane show`` and ``orgplane tree``: one group in full, or the whole org as a tree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Group as RichGroup
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from orgplane.cli.console import Loaded, load, out, print_raw
+from orgplane.exporters.markdown import render_tree
+from orgplane.model import Direction, Edge
+from orgplane.rules import default_registry
+
+__all__ = ["show", "tree"]
+
+SpecOption = Annotated[
+    Path | None,
+    typer.Option("--spec", help="Spec file or folder. Default: $ORGPLANE_SPEC, ./org, or '.'."),
+]
+
+
+def tree(
+    spec: SpecOption = None,
+    depth: Annotated[
+        int | None, typer.Option("--depth", "-d", min=1, help="Levels below the org to show.")
+    ] = None,
+) -> None:
+    """Print the org as the documents draw it: a box-drawing tree of its groups."""
+    loaded = load(spec)
+    print_raw(render_tree(loaded.org, depth=depth))
+
+
+def _edge_text(edge: Edge, other: str, loaded: Loaded) -> str:
+    group = loaded.index.groups[other]
+    what = f" — {edge.dependency.provides}" if edge.dependency.provides else ""
+    mutual = " (both ways)" if edge.dependency.direction is Direction.WITH else ""
+    return f"{group.code} {group.name} [{other}]{what}{mutual}"
+
+
+def _person(loaded: Loaded, person_id: str) -> str:
+    person = loaded.index.people.get(person_id)
+    return f"{person.name} ({person_id})" if person else person_id
+
+
+def show(
+    group: Annotated[str, typer.Argument(help="A group code (B-2) or path (1B/B-2).")],
+    spec: SpecOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show one group: kind, path, leads, members, responsibilities, stack, KPIs,
+    dependencies in and out, notes and the validator's findings about it."""
+    loaded = load(spec)
+    path, node = loaded.index.group(group)
+    outgoing = loaded.index.outgoing(path)
+    incoming = loaded.index.incoming(path)
+    findings = [f for f in default_registry().check(loaded.org) if f.subject == path]
+    if as_json:
+        data: dict[str, Any] = {
+            "path": path,
+            "code": node.code,
+            "kind": node.kind,
+            "name": node.name,
+            "description": node.description,
+            "leads": node.leads,
+            "members": node.members,
+            "children": [child.code for child in node.groups],
+            "responsibilities": node.responsibilities,
+            "stack": [str(item) for item in node.stack],
+            "kpis": [kpi.text for kpi in node.kpis],
+            "depends_on": [{"path": e.target, "provides": e.dependency.provides} for e in outgoing],
+            "depended_on_by": [{"path": e.source, "provides": e.dependency.provides} for e in incoming],
+            "notes": node.notes,
+            "findings": [str(f) for f in findings],
+        }
+        print_raw(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("kind", node.kind)
+    facts.add_row("path", path)
+    if node.description:
+        facts.add_row("about", node.description)
+    if node.leads:
+        facts.add_row("lead", ", ".join(_person(loaded, p) for p in node.leads))
+    if node.members:
+        facts.add_row("members", ", ".join(_person(loaded, p) for p in node.members))
+    if node.groups:
+        facts.add_row("groups", ", ".join(f"{c.code} {c.name}" for c in node.groups))
+    parts: list[Any] = [facts]
+    sections: list[tuple[str, list[str]]] = [
+        ("Responsibilities", node.responsibilities),
+        ("Stack", [str(item) for item in node.stack]),
+        ("KPIs", [kpi.text for kpi in node.kpis]),
+        ("Depends on", [_edge_text(e, e.target, loaded) for e in outgoing]),
+        ("Depended on by", [_edge_text(e, e.source, loaded) for e in incoming]),
+        ("Stakeholders", node.stakeholders),
+        ("Boundaries", node.boundaries),
+        ("Notes", node.notes),
+        ("Owns", [f"{e.name} ({e.kind.value})" for e in loaded.index.catalog_by_owner.get(path, [])]),
+        ("Findings", [str(f) for f in findings]),
+    ]
+    for title, items in sections:
+        if items:
+            body = Text()
+            body.append(f"\n{title}\n", style="bold")
+            body.append("\n".join(f"  • {item}" for item in items))
+            parts.append(body)
+    out().print(Panel(RichGroup(*parts), title=f"{node.code} {node.name}", title_align="left"))

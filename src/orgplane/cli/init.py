@@ -1,0 +1,28 @@
+"""``orgplane init``: scaffold a small, valid org spec whose comments teach the format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orgplane.cli.console import err, write_text_atomically
+from orgplane.errors import UsageError
+from orgplane.spec.scaffold import SCAFFOLD_FILES
+
+__all__ = ["init"]
+
+
+def init(directory: Annotated[Path, typer.Argument(help="Folder to create the spec in.")] = Path("org")) -> None:
+    """Create a small, valid org spec in DIRECTORY (default ./org). Existing files are never
+    overwritten."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: exists and is not a folder")
+    clashes = [name for name in SCAFFOLD_FILES if (directory / name).exists()]
+    if clashes:
+        raise UsageError(f"{directory}: already has {', '.join(clashes)}; choose an empty folder")
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in SCAFFOLD_FILES.items():
+        write_text_atomically(directory / name, text)
+    err().print(f"created {len(SCAFFOLD_FILES)} files in {directory}; next: orgplane validate {directory}")
