@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from orgplane.cli.console import err
+from orgplane.cli.console import err, write_text_atomically
+from orgplane.errors import UsageError
 from orgplane.spec.generator import generate_org
 
 __all__ = ["dev_app"]
@@ -36,3 +37,24 @@ def generate(
         seed=seed,
     )
     err().print(f"generated org in {out_dir}: {summary}")
+
+
+@dev_app.command("cli-reference")
+def cli_reference(
+    write: Annotated[
+        Path | None, typer.Option("--write", help="Refresh the reference between the markers in this file.")
+    ] = None,
+) -> None:
+    """Print the CLI reference in Markdown (generated from the commands), or refresh a file's copy."""
+    from orgplane.cli.app import create_app  # here, not at the top: app imports this module
+    from orgplane.cli.reference import END, START, render_reference, replace_reference
+
+    reference = render_reference(create_app())
+    if write is None:
+        typer.echo(reference, nl=False)
+        return
+    document = write.read_text(encoding="utf-8")
+    if START not in document or END not in document:
+        raise UsageError(f"{write}: has no CLI reference markers ({START} … {END})")
+    write_text_atomically(write, replace_reference(document, reference))
+    err().print(f"refreshed the CLI reference in {write}")
