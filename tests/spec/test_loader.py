@@ -62,17 +62,41 @@ def test_shorthands_and_text_scalars() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("org: {code: A, name: B}\ngroups:\n  - code: X\n    nmae: Y\n", "org.yaml:4:5: error OP002 unknown field 'nmae' in group (hint: did you mean 'name'?)"),
-        ("org: {code: A, name: B}\ngroups:\n  - code: X\n", "org.yaml:3:5: error OP004 missing required field 'name' in group"),
-        ("org: {code: A, name: B}\ngroups:\n  - {code: 'bad code', name: Y}\n", "org.yaml:3:6: error OP001 groups[0].code: not a valid code or identifier (got 'bad code')"),
-        ("org: {code: A, name: B}\ngroups: yes\n", "org.yaml:2:1: error OP001 groups: expected a valid list (got 'yes')"),
-        ("org: {code: A, name: B}\ngroups: []\ngroups: []\n", "org.yaml:3:1: error OP003 duplicate key 'groups' (first at line 2, column 1)"),
+        (
+            "org: {code: A, name: B}\ngroups:\n  - code: X\n    nmae: Y\n",
+            "org.yaml:4:5: error OP002 unknown field 'nmae' in group (hint: did you mean 'name'?)",
+        ),
+        (
+            "org: {code: A, name: B}\ngroups:\n  - code: X\n",
+            "org.yaml:3:5: error OP004 missing required field 'name' in group",
+        ),
+        (
+            "org: {code: A, name: B}\ngroups:\n  - {code: 'bad code', name: Y}\n",
+            "org.yaml:3:6: error OP001 groups[0].code: not a valid code or identifier (got 'bad code')",
+        ),
+        (
+            "org: {code: A, name: B}\ngroups: yes\n",
+            "org.yaml:2:1: error OP001 groups: expected a valid list (got 'yes')",
+        ),
+        (
+            "org: {code: A, name: B}\ngroups: []\ngroups: []\n",
+            "org.yaml:3:1: error OP003 duplicate key 'groups' (first at line 2, column 1)",
+        ),
         ("groups: []\n", "org.yaml:1:1: error OP006 no 'org:' section"),
-        ("- a\n- b\n", "org.yaml:1:1: error OP001 expected a mapping at the top of the file, found a list"),
+        (
+            "- a\n- b\n",
+            "org.yaml:1:1: error OP001 expected a mapping at the top of the file, found a list",
+        ),
         ("org: {code: A, name: [B\n", "org.yaml:2:1: error OP000 invalid YAML"),
         ("# only a comment\n", "org.yaml:1:1: error OP005 the file is empty"),
-        ("org: !!python/object:os.system {}\n", "org.yaml:1:6: error OP000 YAML tag tag:yaml.org,2002:python/object:os.system is not supported"),
-        ("a: " + "[" * 5000 + "]" * 5000, "org.yaml:1:203: error OP000 nesting deeper than 200 levels"),
+        (
+            "org: !!python/object:os.system {}\n",
+            "org.yaml:1:6: error OP000 YAML tag tag:yaml.org,2002:python/object:os.system is not supported",
+        ),
+        (
+            "a: " + "[" * 5000 + "]" * 5000,
+            "org.yaml:1:203: error OP000 nesting deeper than 200 levels",
+        ),
     ],
 )
 def test_bad_input_gets_one_positioned_line(text: str, expected: str) -> None:
@@ -105,9 +129,13 @@ def test_binary_wrong_encoding_and_huge_files(tmp_path: Path) -> None:
 
 
 def test_a_folder_merges_in_path_order(tmp_path: Path) -> None:
-    (tmp_path / "org.yaml").write_text("org: {code: A, name: Acme}\npolicies: {lead_threshold: {size: 3}}\n")
+    (tmp_path / "org.yaml").write_text(
+        "org: {code: A, name: Acme}\npolicies: {lead_threshold: {size: 3}}\n"
+    )
     (tmp_path / "b.yaml").write_text("groups: [{code: B, name: Bee}]\n")
-    (tmp_path / "a.yaml").write_text("groups: [{code: A1, name: Aye}]\npeople: [{id: p1, name: P}]\n")
+    (tmp_path / "a.yaml").write_text(
+        "groups: [{code: A1, name: Aye}]\npeople: [{id: p1, name: P}]\n"
+    )
     (tmp_path / ".hidden.yaml").write_text("not: [valid")
     (tmp_path / "notes.txt").write_text("ignored")
     org = load_spec(tmp_path)
@@ -117,8 +145,12 @@ def test_a_folder_merges_in_path_order(tmp_path: Path) -> None:
 
 
 def test_folder_conflicts_are_reported(tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text("org: {code: A, name: Acme}\npolicies: {lead_threshold: {size: 3}}\n")
-    (tmp_path / "b.yaml").write_text("org: {code: B, name: Bee}\npolicies: {lead_threshold: {size: 4}}\n")
+    (tmp_path / "a.yaml").write_text(
+        "org: {code: A, name: Acme}\npolicies: {lead_threshold: {size: 3}}\n"
+    )
+    (tmp_path / "b.yaml").write_text(
+        "org: {code: B, name: Bee}\npolicies: {lead_threshold: {size: 4}}\n"
+    )
     with pytest.raises(SpecError) as info:
         load_spec(tmp_path)
     messages = [d.message for d in info.value.diagnostics]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -15,20 +16,48 @@ from orgplane.spec import dump_spec, load_spec_text, read_yaml_bytes
 codes = st.text(string.ascii_uppercase + string.digits + "-", min_size=1, max_size=6).filter(
     lambda c: c[0].isalnum()
 )
-words = st.text(string.ascii_letters + " éü&/≥<%.", min_size=1, max_size=20).map(str.strip).filter(bool)
+words = (
+    st.text(string.ascii_letters + " éü&/≥<%.", min_size=1, max_size=20).map(str.strip).filter(bool)
+)
 
 
-def _groups(depth: int) -> st.SearchStrategy[list[dict[str, object]]]:
+def _groups(depth: int) -> st.SearchStrategy[list[dict[str, Any]]]:
     child = st.just([]) if depth == 0 else _groups(depth - 1)
     group = st.fixed_dictionaries(
         {"code": codes, "name": words},
         optional={
             "kind": st.sampled_from(["department", "squad", "unit", "team"]),
             "responsibilities": st.lists(words, max_size=3),
-            "kpis": st.lists(st.one_of(words, st.builds(lambda t, w: {"text": t, "weight": w}, words, st.integers(0, 5))), max_size=3),
-            "stack": st.lists(st.one_of(words, st.builds(lambda n, v: {"name": n, "version": v}, words, st.from_regex(r"\d\.\d{1,2}", fullmatch=True))), max_size=3),
-            "dependencies": st.lists(st.builds(lambda t, p, d: {"target": t, "provides": p, "direction": d}, codes, words, st.sampled_from(["from", "to", "with"])), max_size=2),
-            "notes": st.lists(st.text(min_size=1, max_size=30).map(str.strip).filter(bool), max_size=2),
+            "kpis": st.lists(
+                st.one_of(
+                    words,
+                    st.builds(lambda t, w: {"text": t, "weight": w}, words, st.integers(0, 5)),
+                ),
+                max_size=3,
+            ),
+            "stack": st.lists(
+                st.one_of(
+                    words,
+                    st.builds(
+                        lambda n, v: {"name": n, "version": v},
+                        words,
+                        st.from_regex(r"\d\.\d{1,2}", fullmatch=True),
+                    ),
+                ),
+                max_size=3,
+            ),
+            "dependencies": st.lists(
+                st.builds(
+                    lambda t, p, d: {"target": t, "provides": p, "direction": d},
+                    codes,
+                    words,
+                    st.sampled_from(["from", "to", "with"]),
+                ),
+                max_size=2,
+            ),
+            "notes": st.lists(
+                st.text(min_size=1, max_size=30).map(str.strip).filter(bool), max_size=2
+            ),
             "groups": child,
         },
     )
@@ -56,7 +85,9 @@ def test_load_dump_load_gives_the_same_org(document: dict[str, object]) -> None:
 
 
 yaml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
+    ),
     lambda children: st.one_of(
         st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
     ),
@@ -76,7 +107,8 @@ def test_random_documents_load_or_raise_our_error(document: object) -> None:
     try:
         org = load_spec_text(text, "r.yaml")
     except SpecError as exc:
-        assert exc.diagnostics and all(d.file == "r.yaml" for d in exc.diagnostics)
+        assert exc.diagnostics  # noqa: PT017 - the property is "raises our error, well formed"
+        assert all(d.file == "r.yaml" for d in exc.diagnostics)  # noqa: PT017
     else:
         assert isinstance(org, Org)
 
@@ -87,4 +119,4 @@ def test_random_bytes_parse_or_raise_our_error(data: bytes) -> None:
     try:
         read_yaml_bytes(data, "x.yaml")
     except SpecError as exc:
-        assert str(exc).startswith("x.yaml")
+        assert str(exc).startswith("x.yaml")  # noqa: PT017

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
+from typer.exceptions import TyperException
 
-from orgplane.cli.console import SpecProblem
+from orgplane.cli.console import SpecLoadError
 from orgplane.cli.deps import deps
 from orgplane.cli.dev import dev_app
 from orgplane.cli.export import export_command, schema
@@ -53,15 +53,15 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(create_app())
     try:
         code = command.main(args=argv, prog_name="orgplane", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("aborted\n")
         sys.exit(130)
-    except SpecProblem as exc:
+    except TyperException as exc:  # bad arguments: Typer prints usage and the problem
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(exc, "exit_code", 2))
+    except SpecLoadError as exc:
         sys.stderr.write(f"{exc}\n")  # already "file:line:col: error CODE message"
         sys.exit(exc.exit_code)
     except OrgplaneError as exc:

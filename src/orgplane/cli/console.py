@@ -19,7 +19,16 @@ from orgplane.model import Org, OrgIndex
 from orgplane.settings import get_settings
 from orgplane.spec import load_spec
 
-__all__ = ["Loaded", "SpecProblem", "err", "load", "out", "print_raw", "spec_path", "write_text_atomically"]
+__all__ = [
+    "Loaded",
+    "SpecLoadError",
+    "err",
+    "load",
+    "out",
+    "print_raw",
+    "spec_path",
+    "write_text_atomically",
+]
 
 
 def out() -> Console:
@@ -43,7 +52,7 @@ class Loaded:
     path: Path
 
 
-class SpecProblem(OrgplaneError):
+class SpecLoadError(OrgplaneError):
     """A spec that failed to load, shown as its first problem plus a count of the rest."""
 
     def __init__(self, error: SpecError) -> None:
@@ -60,7 +69,7 @@ def load(option: Path | None) -> Loaded:
     try:
         org = load_spec(path)
     except SpecError as exc:
-        raise SpecProblem(exc) from None
+        raise SpecLoadError(exc) from None
     return Loaded(org, OrgIndex(org), path)
 
 

@@ -15,9 +15,12 @@ __all__ = ["deps"]
 
 
 def deps(
-    group: Annotated[str, typer.Argument(help="A group code (1B) or path (1D/D-1).")],
+    group: Annotated[
+        str, typer.Argument(metavar="GROUP", help="A group code (1B) or path (1D/D-1).")
+    ],
     reverse: Annotated[
-        bool, typer.Option("--reverse", "-r", help="What depends on GROUP (what breaks if it fails).")
+        bool,
+        typer.Option("--reverse", "-r", help="What depends on GROUP (what breaks if it fails)."),
     ] = False,
     depth: Annotated[
         int | None, typer.Option("--depth", "-d", min=1, help="Hops to follow (default: all).")
@@ -47,7 +50,9 @@ def deps(
         print_raw(json.dumps(data, indent=2, ensure_ascii=False))
         return
     title = (
-        f"What depends on {node.code} {node.name}" if reverse else f"What {node.code} {node.name} depends on"
+        f"What depends on {node.code} {node.name}"
+        if reverse
+        else f"What {node.code} {node.name} depends on"
     )
     if not rows:
         out().print(f"{title}: nothing")
@@ -61,6 +66,12 @@ def deps(
     for row in rows:
         edge = row.edge
         via = f"{edge.source} → {edge.target}"
-        table.add_row(str(row.depth), row.path, loaded.index.groups[row.path].name, via, edge.dependency.provides)
+        table.add_row(
+            str(row.depth),
+            row.path,
+            loaded.index.groups[row.path].name,
+            via,
+            edge.dependency.provides,
+        )
     out().print(table)
     out().print(f"{len(rows)} group{'s' if len(rows) != 1 else ''}")

@@ -13,18 +13,24 @@ from orgplane.spec.generator import generate_org
 
 __all__ = ["dev_app"]
 
-dev_app = typer.Typer(help="Tools for developing and benchmarking orgplane (generated data).", no_args_is_help=True)
+dev_app = typer.Typer(
+    help="Tools for developing and benchmarking orgplane (generated data).", no_args_is_help=True
+)
 
 
 @dev_app.command()
 def generate(
-    out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write the generated spec to.")],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Folder to write the generated spec to.")
+    ],
     departments: Annotated[int, typer.Option(min=1, help="Top-level groups.")] = 20,
     squads_per: Annotated[int, typer.Option(min=0, help="Squads per department.")] = 25,
     units_per: Annotated[int, typer.Option(min=0, help="Units per squad.")] = 8,
     people: Annotated[int, typer.Option(min=0, help="People.")] = 100_000,
     catalog: Annotated[int, typer.Option(min=0, help="Catalog entries.")] = 50_000,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same files.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed writes the same files.")
+    ] = 0,
 ) -> None:
     """Write a large, deterministic, GENERATED org spec (for benchmarks and demos, not real data)."""
     summary = generate_org(
@@ -42,7 +48,8 @@ def generate(
 @dev_app.command("cli-reference")
 def cli_reference(
     write: Annotated[
-        Path | None, typer.Option("--write", help="Refresh the reference between the markers in this file.")
+        Path | None,
+        typer.Option("--write", help="Refresh the reference between the markers in this file."),
     ] = None,
 ) -> None:
     """Print the CLI reference in Markdown (generated from the commands), or refresh a file's copy."""

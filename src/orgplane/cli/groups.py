@@ -30,10 +30,13 @@ def tree(
     depth: Annotated[
         int | None, typer.Option("--depth", "-d", min=1, help="Levels below the org to show.")
     ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Add each group's responsibilities and KPIs.")
+    ] = False,
 ) -> None:
     """Print the org as the documents draw it: a box-drawing tree of its groups."""
     loaded = load(spec)
-    print_raw(render_tree(loaded.org, depth=depth))
+    print_raw(render_tree(loaded.org, depth=depth, details=details))
 
 
 def _edge_text(edge: Edge, other: str, loaded: Loaded) -> str:
@@ -49,7 +52,9 @@ def _person(loaded: Loaded, person_id: str) -> str:
 
 
 def show(
-    group: Annotated[str, typer.Argument(help="A group code (B-2) or path (1B/B-2).")],
+    group: Annotated[
+        str, typer.Argument(metavar="GROUP", help="A group code (B-2) or path (1B/B-2).")
+    ],
     spec: SpecOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
@@ -74,7 +79,9 @@ def show(
             "stack": [str(item) for item in node.stack],
             "kpis": [kpi.text for kpi in node.kpis],
             "depends_on": [{"path": e.target, "provides": e.dependency.provides} for e in outgoing],
-            "depended_on_by": [{"path": e.source, "provides": e.dependency.provides} for e in incoming],
+            "depended_on_by": [
+                {"path": e.source, "provides": e.dependency.provides} for e in incoming
+            ],
             "notes": node.notes,
             "findings": [str(f) for f in findings],
         }
@@ -103,7 +110,10 @@ def show(
         ("Stakeholders", node.stakeholders),
         ("Boundaries", node.boundaries),
         ("Notes", node.notes),
-        ("Owns", [f"{e.name} ({e.kind.value})" for e in loaded.index.catalog_by_owner.get(path, [])]),
+        (
+            "Owns",
+            [f"{e.name} ({e.kind.value})" for e in loaded.index.catalog_by_owner.get(path, [])],
+        ),
         ("Findings", [str(f) for f in findings]),
     ]
     for title, items in sections:

@@ -14,7 +14,11 @@ from orgplane.spec.scaffold import SCAFFOLD_FILES
 __all__ = ["init"]
 
 
-def init(directory: Annotated[Path, typer.Argument(help="Folder to create the spec in.")] = Path("org")) -> None:
+def init(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIRECTORY", help="Folder to create the spec in.")
+    ] = Path("org"),
+) -> None:
     """Create a small, valid org spec in DIRECTORY (default ./org). Existing files are never
     overwritten."""
     if directory.exists() and not directory.is_dir():
@@ -25,4 +29,6 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to create the sp
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in SCAFFOLD_FILES.items():
         write_text_atomically(directory / name, text)
-    err().print(f"created {len(SCAFFOLD_FILES)} files in {directory}; next: orgplane validate {directory}")
+    err().print(
+        f"created {len(SCAFFOLD_FILES)} files in {directory}; next: orgplane validate {directory}"
+    )

@@ -17,7 +17,10 @@ __all__ = ["owners"]
 
 
 def owners(
-    text: Annotated[list[str], typer.Argument(help="What to look for: a system, tool or duty.")],
+    text: Annotated[
+        list[str],
+        typer.Argument(metavar="TEXT...", help="What to look for: a system, tool or duty."),
+    ],
     spec: Annotated[Path | None, typer.Option("--spec", help="Spec file or folder.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most answers to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
@@ -46,5 +49,7 @@ def owners(
     table.add_column("score", justify="right")
     table.add_column("why")
     for rank, match in enumerate(matches, start=1):
-        table.add_row(str(rank), match.path, match.name, f"{match.score:g}", "; ".join(match.evidence[:3]))
+        table.add_row(
+            str(rank), match.path, match.name, f"{match.score:g}", "; ".join(match.evidence[:3])
+        )
     out().print(table)

@@ -10,11 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
+from orgplane.cli.console import err, out, print_raw, spec_path
 from orgplane.errors import SpecError
 from orgplane.model import Location
 from orgplane.rules import Finding, Severity, default_registry
 from orgplane.rules.registry import RuleRegistry
-from orgplane.cli.console import err, out, print_raw, spec_path
 from orgplane.spec import load_spec
 
 __all__ = ["validate"]
@@ -30,13 +30,21 @@ class OutputFormat(StrEnum):
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Spec file or folder. Default: --spec, $ORGPLANE_SPEC, ./org, or '.'."),
+        typer.Argument(
+            metavar="PATH",
+            help="Spec file or folder. Default: --spec, $ORGPLANE_SPEC, ./org, or '.'.",
+        ),
     ] = None,
-    spec: Annotated[Path | None, typer.Option("--spec", help="Spec file or folder (same as PATH).")] = None,
+    spec: Annotated[
+        Path | None, typer.Option("--spec", help="Spec file or folder (same as PATH).")
+    ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text for people, json/sarif/github for CI.")
+        OutputFormat,
+        typer.Option("--format", "-f", help="text for people, json/sarif/github for CI."),
     ] = OutputFormat.TEXT,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
 ) -> None:
     """Check an org spec and print its findings the way a compiler prints errors.
 
@@ -69,7 +77,9 @@ def _count(n: int, word: str) -> str:
 
 
 def _from_diagnostic(diagnostic: Any) -> Finding:
-    location = Location(diagnostic.file, diagnostic.line, diagnostic.col) if diagnostic.line else None
+    location = (
+        Location(diagnostic.file, diagnostic.line, diagnostic.col) if diagnostic.line else None
+    )
     message = diagnostic.message if diagnostic.line else f"{diagnostic.file}: {diagnostic.message}"
     return Finding(diagnostic.code, Severity.ERROR, message, location, diagnostic.hint)
 
@@ -121,7 +131,9 @@ def _as_sarif(findings: list[Finding], registry: RuleRegistry) -> dict[str, Any]
         result: dict[str, Any] = {
             "ruleId": finding.code,
             "level": _SARIF_LEVEL[finding.severity],
-            "message": {"text": finding.message + (f" (hint: {finding.hint})" if finding.hint else "")},
+            "message": {
+                "text": finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
+            },
         }
         if finding.location:
             result["locations"] = [
@@ -163,10 +175,17 @@ def _escape(text: str, *, prop: bool = False) -> str:
 
 
 def _as_github(finding: Finding) -> str:
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[finding.severity]
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[
+        finding.severity
+    ]
     props = [f"title={_escape(finding.code, prop=True)}"]
     if finding.location:
         loc = finding.location
-        props = [f"file={_escape(loc.file, prop=True)}", f"line={loc.line}", f"col={loc.col}", *props]
+        props = [
+            f"file={_escape(loc.file, prop=True)}",
+            f"line={loc.line}",
+            f"col={loc.col}",
+            *props,
+        ]
     message = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
     return f"::{level} {','.join(props)}::{_escape(message)}"

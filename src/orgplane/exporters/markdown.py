@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from orgplane.exporters._common import dependency_phrase, group_label, one_line
 from orgplane.model import Group, Org
 
-__all__ = ["export_markdown"]
+__all__ = ["export_markdown", "render_tree"]
 
 _CELL_JOIN = " <br> "
 _LONGEST_BACKTICK_RUN = re.compile(r"`+")
@@ -131,9 +131,26 @@ def _cell(text: str) -> str:
 # -- the box-drawing tree -----------------------------------------------------------------
 
 
-def _tree_node(group: Group) -> _Node:
+def render_tree(org: Org, *, depth: int | None = None, details: bool = False) -> str:
+    """The org as one box-drawing tree of its groups, drawn like the documents draw it.
+
+    ``depth`` limits the levels shown below the org; ``details`` adds each group's
+    responsibilities and KPIs, as the department trees of the documents do.
+    """
+    roots = [_tree_node(group, depth=depth, details=details) for group in org.groups]
+    return "\n".join(_group_tree(_Node(one_line(f"{org.name}  ({org.code})"), roots))) + "\n"
+
+
+def _tree_node(group: Group, *, depth: int | None = None, details: bool = True) -> _Node:
     # Recursion depth is bounded by the spec reader's nesting limit.
-    children = [_tree_node(child) for child in group.groups]
+    below = None if depth is None else depth - 1
+    children = (
+        []
+        if below == 0
+        else [_tree_node(child, depth=below, details=details) for child in group.groups]
+    )
+    if not details:
+        return _Node(group_label(group), children)
     if group.responsibilities:
         children.append(
             _Node("Responsibilities:", [_Node(one_line(text)) for text in group.responsibilities])
@@ -143,8 +160,8 @@ def _tree_node(group: Group) -> _Node:
     return _Node(group_label(group), children)
 
 
-def _group_tree(group: Group) -> list[str]:
-    root = _tree_node(group)
+def _group_tree(group: Group | _Node) -> list[str]:
+    root = group if isinstance(group, _Node) else _tree_node(group)
     lines = [root.label]
     for i, child in enumerate(root.children):
         # The documents put a bare "│" before each first-level branch, nowhere else.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,7 +32,15 @@ class Resolution:
 
     ref: str
     paths: tuple[str, ...] = ()
-    suggestions: tuple[str, ...] = ()
+    #: Where to look for did-you-mean suggestions; they are costly, so computed on demand.
+    candidates: Callable[[], Iterable[str]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """Close spellings of ``ref`` (did you mean …?), only for a reference that resolved to nothing."""
+        if self.paths or self.candidates is None:
+            return ()
+        return _suggest(self.ref, self.candidates())
 
     @property
     def path(self) -> str | None:
@@ -70,6 +78,16 @@ class _Tree:
     children: dict[str | None, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_code: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_lower_code: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _suggest(ref: str, candidates: Iterable[str]) -> tuple[str, ...]:
+    pool = list(candidates)
+    exact_case = difflib.get_close_matches(ref, pool, n=3, cutoff=0.6)
+    if exact_case:
+        return tuple(exact_case)
+    lowered: dict[str, str] = {c.lower(): c for c in pool}
+    matches = difflib.get_close_matches(ref.lower(), list(lowered), n=3, cutoff=0.6)
+    return tuple(lowered[m] for m in matches)
 
 
 class OrgIndex:
@@ -137,14 +155,18 @@ class OrgIndex:
         if "/" in ref:
             if ref in tree.groups:
                 return Resolution(ref, (ref,))
-            lowered = {p.lower(): p for p in tree.groups}
-            if ref.lower() in lowered:
-                return Resolution(ref, (lowered[ref.lower()],))
-            return Resolution(ref, (), self._suggest(ref, list(tree.groups)))
+            path = self._lower_paths.get(ref.lower())
+            if path is not None:
+                return Resolution(ref, (path,))
+            return Resolution(ref, (), tree.groups.keys)
         paths = tree.by_code.get(ref) or tree.by_lower_code.get(ref.lower()) or []
         if paths:
             return Resolution(ref, tuple(paths))
-        return Resolution(ref, (), self._suggest(ref, list(tree.by_code)))
+        return Resolution(ref, (), tree.by_code.keys)
+
+    @cached_property
+    def _lower_paths(self) -> dict[str, str]:
+        return {path.lower(): path for path in self._tree.groups}
 
     def group(self, ref: str) -> tuple[str, Group]:
         """The one group ``ref`` names, or a ``NotFoundError`` that says why not."""

@@ -44,9 +44,10 @@ def _quality(query: str, words: set[str], text: str) -> float:
         return _WORDS
     if len(query) >= 4 and query in lowered:
         return _WORDS * 0.9
-    if len(query) >= 4 and difflib.SequenceMatcher(None, query, lowered).quick_ratio() >= 0.8:
-        if difflib.SequenceMatcher(None, query, lowered).ratio() >= 0.8:
-            return _FUZZY
+    # quick_ratio() is a cheap upper bound of ratio(): skip the costly call when it fails.
+    matcher = difflib.SequenceMatcher(None, query, lowered)
+    if len(query) >= 4 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+        return _FUZZY
     return 0.0
 
 
@@ -67,7 +68,12 @@ def find_owners(index: OrgIndex, text: str, *, limit: int = 10) -> list[OwnerMat
 
     for path, entries in index.catalog_by_owner.items():
         for entry in entries:
-            add(path, _CATALOG, _quality(query, words, entry.name), f"owns {entry.kind.value} {entry.name!r}")
+            add(
+                path,
+                _CATALOG,
+                _quality(query, words, entry.name),
+                f"owns {entry.kind.value} {entry.name!r}",
+            )
     for path, group in index.groups.items():
         add(path, _CODE, _EXACT if group.code.lower() == query else 0.0, f"code {group.code}")
         add(path, _NAME, _quality(query, words, group.name), f"name {group.name!r}")

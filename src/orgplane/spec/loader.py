@@ -139,13 +139,18 @@ def _validate(raw: object, file: str) -> tuple[SpecDocument | None, list[Diagnos
         errors = exc.errors(include_url=False)
         # A misspelt field shows up twice: unknown 'nmae' and missing 'name'. Report the
         # cause (the unknown field, whose hint names the right one) and drop the echo.
-        unknown = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"}
+        unknown = {
+            (tuple(e["loc"][:-1]), str(e["loc"][-1]))
+            for e in errors
+            if e["type"] == "extra_forbidden"
+        }
         errors = [
             e
             for e in errors
             if e["type"] != "missing"
             or not any(
-                parent == tuple(e["loc"][:-1]) and difflib.get_close_matches(str(e["loc"][-1]), [name], cutoff=0.6)
+                parent == tuple(e["loc"][:-1])
+                and difflib.get_close_matches(str(e["loc"][-1]), [name], cutoff=0.6)
                 for parent, name in unknown
             )
         ]
