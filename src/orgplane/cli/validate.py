@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
@@ -66,6 +67,7 @@ def validate(
         exit_code = 1
     _render(findings, output_format, registry)
     if output_format is OutputFormat.TEXT:
+        sys.stdout.flush()  # findings before the summary, also when both go to one terminal
         infos = len(findings) - errors - warnings
         summary = f"{target}: {_count(errors, 'error')}, {_count(warnings, 'warning')}, {_count(infos, 'note')}"
         err().print(summary if findings else f"{target}: no problems found")

@@ -74,22 +74,22 @@ def _normal(word: str) -> str:
 
 
 class Suggester:
-    """Did-you-mean for ids (people, roles, catalog entries), fast on large pools.
+    """Did-you-mean for ids and codes, fast on large pools.
 
-    ``difflib`` compares a word with every candidate (about 10 µs each): fine for a few
+    ``difflib`` compares a word with every candidate (several µs each): fine for a few
     hundred roles, seconds for 100,000 people. So a large pool is first narrowed to the
     candidates sharing the most trigrams with the word; the trigram index is built only
     when a first suggestion is asked for, i.e. only for a spec that has a dangling id.
     Answers are cached, and past ``budget`` distinct words no more are computed: a spec
-    with thousands of typos gets its findings quickly, the first ones with suggestions.
+    with thousands of typos still gets its findings quickly, the first ones with hints.
     """
 
     #: Pools up to this size are compared in full.
-    SMALL_POOL = 2_000
+    SMALL_POOL = 500
     #: Candidates kept by the trigram filter for the final comparison.
-    SHORTLIST = 200
+    SHORTLIST = 100
 
-    def __init__(self, pool: Collection[str], *, budget: int = 500) -> None:
+    def __init__(self, pool: Collection[str], *, budget: int = 50) -> None:
         self._pool = pool
         self._budget = budget
         self._cache: dict[str, str | None] = {}
@@ -105,10 +105,12 @@ class Suggester:
         self._cache[word] = answer
         return answer
 
-    def hint(self, word: str, fallback: str) -> str:
-        """``did you mean 'x'?`` when there is a close id, else ``fallback``."""
+    def hint(self, word: str, fallback: str, *, quote: bool = True) -> str:
+        """``did you mean 'x'?`` when there is a close one, else ``fallback``."""
         close = self(word)
-        return f"did you mean {close!r}?" if close is not None else fallback
+        if close is None:
+            return fallback
+        return f"did you mean {close!r}?" if quote else f"did you mean {close}?"
 
     def _suggest(self, word: str) -> str | None:
         if not self._pool:
@@ -118,7 +120,7 @@ class Suggester:
             for candidate in self._pool:
                 self._normal.setdefault(_normal(candidate), candidate)
         same = self._normal.get(_normal(word))
-        if same is not None:
+        if same is not None and same != word:
             return same
         candidates = (
             list(self._pool) if len(self._pool) <= self.SMALL_POOL else self._shortlist(word)
