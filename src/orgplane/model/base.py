@@ -50,11 +50,16 @@ class Located(BaseModel):
     #: Name of the field a bare string is read into (``- "P95 latency < 5ms"``), if any.
     shorthand_field: ClassVar[str | None] = None
 
-    # The source position is kept in pydantic's per-instance dict of private values,
-    # ``__pydantic_private__``, under "_source", written by ``attach_sources``. It is not
-    # declared as a ``PrivateAttr``: that would make pydantic call a Python function for
-    # every model it builds, to fill in the default, which a 150,000-model spec pays
-    # for in seconds. Equality, copies and pickling treat the dict as before.
+    # Speed matters here: a large spec builds 150,000 models (docs/benchmarks.md).
+    # - Positions are attached after validation, in one pass over the model and the data
+    #   (``attach_sources``), not by a wrap validator: pydantic calls a validator written
+    #   in Python once per model, and with the private default below that doubled the
+    #   time validation takes.
+    # - The position is kept in pydantic's per-instance dict of private values,
+    #   ``__pydantic_private__``, under "_source", but not declared as a ``PrivateAttr``:
+    #   with one declared, pydantic calls a Python function per model to fill in its
+    #   default. Equality, copies and pickling handle the dict as they did before.
+    # - The shorthand conversion stays a "before" validator: it is cheap next to both.
 
     @model_validator(mode="before")
     @classmethod

@@ -9,7 +9,9 @@ spec's pydantic models convert ``"3"`` to ``3`` where a number is meant), which 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -39,7 +41,7 @@ _PLAIN_TAGS = frozenset(
         "tag:yaml.org,2002:seq",
     }
 )
-_EXPECT_KEY = object()
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def _fail(
@@ -102,8 +104,12 @@ def read_yaml_bytes(data: bytes, file: str) -> object:
 
 def read_yaml_text(text: str, file: str) -> object:
     """Parse YAML text into ``SourcedDict``/``SourcedList``/``str``/``None`` values."""
+    parser = None
     try:
-        return _build(yaml.parse(text, Loader=yaml.CSafeLoader), file)
+        parser = yaml.CSafeLoader(text)
+        # ``iter(get_event, None)`` walks libyaml's events without ``yaml.parse``'s
+        # generator and its extra ``check_event`` call per event.
+        return _build(iter(parser.get_event, None), file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -112,66 +118,134 @@ def read_yaml_text(text: str, file: str) -> object:
         raise _fail(file, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise _fail(file, 0, 0, f"invalid YAML: {exc}") from None
+    finally:
+        if parser is not None:
+            parser.dispose()
 
 
-def _build(events: object, file: str) -> object:
+def _fail_at(event: Any, file: str, message: str, hint: str | None = None) -> SpecReadError:
+    mark = event.start_mark
+    return _fail(file, mark.line + 1, mark.column + 1, message, hint)
+
+
+def _build(events: Iterator[Any], file: str) -> object:
+    """Turn parser events into values; the loop runs once per event of a 20 MiB spec,
+    so it is written for speed: see the comments on its state."""
+    scalar_event = yaml.ScalarEvent
+    mapping_start = yaml.MappingStartEvent
+    mapping_end = yaml.MappingEndEvent
+    sequence_start = yaml.SequenceStartEvent
+    sequence_end = yaml.SequenceEndEvent
+    alias_event = yaml.AliasEvent
+    document_start = yaml.DocumentStartEvent
+    plain_tags = _PLAIN_TAGS
+    nulls = _NULLS
+    new_dict = dict.__new__
+
     root: object = None
     documents = 0
-    # A frame is [container, pending key or _EXPECT_KEY]; lists use [container, None].
-    stack: list[list[object]] = []
     anchors: dict[str, object] = {}
     aliases = 0
+    # The innermost open collection is kept in locals, not in a frame on the stack: a
+    # mapping (with its ``keys`` positions and the ``key`` whose value comes next, None
+    # when the next scalar is a key) or a sequence (with its item ``positions``). The
+    # collections around it wait on ``stack``; ``None`` there stands for the top level,
+    # so ``len(stack)`` is the nesting depth.
+    mapping: SourcedDict | None = None
+    keys: dict[str, tuple[int, int]] = {}
+    key: str | None = None
+    sequence: SourcedList | None = None
+    positions: list[tuple[int, int]] = []
+    stack: list[SourcedDict | SourcedList | None] = []
 
-    for event in events:  # type: ignore[attr-defined]
-        kind = type(event)
-        mark = event.start_mark
-        line = mark.line + 1
-        col = mark.column + 1
-
-        if kind is yaml.ScalarEvent:
-            if event.tag not in _PLAIN_TAGS:
-                raise _fail(file, line, col, f"YAML tag {event.tag} is not supported in a spec")
+    for event in events:
+        kind = event.__class__
+        # Scalars are most of the events: they take this short path and ``continue``.
+        if kind is scalar_event:
             value: object = event.value
-            if event.style is None and (
-                event.value in _NULLS or event.tag == "tag:yaml.org,2002:null"
-            ):
+            tag = event.tag
+            if tag is not None and tag not in plain_tags:
+                raise _fail_at(event, file, f"YAML tag {tag} is not supported in a spec")
+            # ``style`` is tested first because it is the cheaper test. Note that libyaml
+            # gives plain scalars the style '' (never None), so as written this turns no
+            # scalar into None: ``key: null`` and ``key:`` read as text ("null", "").
+            if event.style is None and (value in nulls or tag == _NULL_TAG):
                 value = None
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.tag not in _PLAIN_TAGS:
-                raise _fail(file, line, col, f"YAML tag {event.tag} is not supported in a spec")
+            anchor = event.anchor
+            if anchor is not None:
+                anchors[anchor] = value
+            if mapping is not None:
+                if key is None:
+                    mark = event.start_mark
+                    line = mark.line + 1
+                    col = mark.column + 1
+                    if not isinstance(value, str):
+                        raise _fail(file, line, col, "a mapping key must be plain text")
+                    if value in mapping:
+                        raise _duplicate(file, line, col, value, keys)
+                    keys[value] = (line, col)
+                    key = value
+                else:
+                    mapping[key] = value
+                    key = None
+            elif sequence is not None:
+                mark = event.start_mark
+                sequence.append(value)
+                positions.append((mark.line + 1, mark.column + 1))
+            else:
+                root = value
+            continue
+
+        if kind is mapping_end or kind is sequence_end:
+            container = stack.pop()
+            if container is None:
+                mapping = sequence = None
+            elif type(container) is SourcedList:
+                mapping, sequence, positions = None, container, container.positions
+            else:
+                assert type(container) is SourcedDict
+                assert container.source.keys is not None
+                mapping, sequence, keys, key = container, None, container.source.keys, None
+            continue
+        if kind is mapping_start or kind is sequence_start:
+            tag = event.tag
+            if tag is not None and tag not in plain_tags:
+                raise _fail_at(event, file, f"YAML tag {tag} is not supported in a spec")
             if len(stack) >= MAX_DEPTH:
-                raise _fail(
-                    file,
-                    line,
-                    col,
-                    f"nesting deeper than {MAX_DEPTH} levels",
-                    "flatten the structure",
+                raise _fail_at(
+                    event, file, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure"
                 )
-            if kind is yaml.MappingStartEvent:
-                value = SourcedDict(NodeSource(file, line, col, {}, None))
+            mark = event.start_mark
+            line = mark.line + 1
+            col = mark.column + 1
+            if kind is mapping_start:
+                # ``dict.__new__`` skips ``SourcedDict.__init__`` (a Python call) per mapping.
+                value = new_dict(SourcedDict)
+                value.source = NodeSource(file, line, col, {}, None)
             else:
                 value = SourcedList(line, col)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-            continue
-        elif kind is yaml.AliasEvent:
+            anchor = event.anchor
+            if anchor is not None:
+                anchors[anchor] = value
+        elif kind is alias_event:
+            mark = event.start_mark
+            line = mark.line + 1
+            col = mark.column + 1
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise _fail(file, line, col, f"more than {MAX_ALIASES} aliases")
-            if event.anchor not in anchors:
-                raise _fail(
-                    file, line, col, f"alias *{event.anchor} before its anchor &{event.anchor}"
-                )
-            value = anchors[event.anchor]
-            if any(frame[0] is value for frame in stack):
-                raise _fail(file, line, col, f"alias *{event.anchor} refers to itself")
-        elif kind is yaml.DocumentStartEvent:
+            anchor = event.anchor
+            if anchor not in anchors:
+                raise _fail(file, line, col, f"alias *{anchor} before its anchor &{anchor}")
+            value = anchors[anchor]
+            if value is mapping or value is sequence or any(c is value for c in stack):
+                raise _fail(file, line, col, f"alias *{anchor} refers to itself")
+        elif kind is document_start:
             documents += 1
             if documents > 1:
-                raise _fail(
+                raise _fail_at(
+                    event,
                     file,
-                    line,
-                    col,
                     "more than one YAML document in the file",
                     "use one file per document",
                 )
@@ -179,51 +253,52 @@ def _build(events: object, file: str) -> object:
         else:  # stream start/end, document end
             continue
 
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None and kind is not yaml.AliasEvent:
-            anchors[anchor] = value
-
-        if not stack:
-            root = value
-        else:
-            frame = stack[-1]
-            container = frame[0]
-            if type(container) is SourcedList:
-                container.append(value)
-                container.positions.append((line, col))
+        # A collection or an alias: place it like a scalar, and remember where list
+        # items are for the mapping that holds the list.
+        if mapping is not None:
+            if key is None:
+                if not isinstance(value, str):
+                    raise _fail(file, line, col, "a mapping key must be plain text")
+                if value in mapping:
+                    raise _duplicate(file, line, col, value, keys)
+                keys[value] = (line, col)
+                key = value
             else:
-                assert isinstance(container, SourcedDict)
-                source = container.source
-                if frame[1] is _EXPECT_KEY:
-                    if not isinstance(value, str):
-                        raise _fail(file, line, col, "a mapping key must be plain text")
-                    if value in container:
-                        assert source.keys is not None
-                        first_line, first_col = source.keys[value]
-                        raise _fail(
-                            file,
-                            line,
-                            col,
-                            f"duplicate key {value!r} (first at line {first_line}, column {first_col})",
-                            code="OP003",
-                        )
-                    assert source.keys is not None
-                    source.keys[value] = (line, col)
-                    frame[1] = value
-                else:
-                    key = frame[1]
-                    assert isinstance(key, str)
-                    container[key] = value
-                    if type(value) is SourcedList:
-                        if source.items is None:
-                            source.items = {}
-                        source.items[key] = value.positions
-                    frame[1] = _EXPECT_KEY
-        if kind is yaml.MappingStartEvent:
-            stack.append([value, _EXPECT_KEY])
-        elif kind is yaml.SequenceStartEvent:
-            stack.append([value, None])
+                mapping[key] = value
+                if type(value) is SourcedList:
+                    source = mapping.source
+                    if source.items is None:
+                        source.items = {}
+                    source.items[key] = value.positions
+                key = None
+        elif sequence is not None:
+            sequence.append(value)
+            positions.append((line, col))
+        else:
+            root = value
+        if kind is mapping_start:
+            stack.append(mapping if mapping is not None else sequence)
+            assert type(value) is SourcedDict
+            assert value.source.keys is not None
+            mapping, sequence, keys, key = value, None, value.source.keys, None
+        elif kind is sequence_start:
+            stack.append(mapping if mapping is not None else sequence)
+            assert type(value) is SourcedList
+            mapping, sequence, positions = None, value, value.positions
 
     if documents == 0:
         return None
     return root
+
+
+def _duplicate(
+    file: str, line: int, col: int, key: str, keys: dict[str, tuple[int, int]]
+) -> SpecReadError:
+    first_line, first_col = keys[key]
+    return _fail(
+        file,
+        line,
+        col,
+        f"duplicate key {key!r} (first at line {first_line}, column {first_col})",
+        code="OP003",
+    )
