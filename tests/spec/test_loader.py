@@ -175,3 +175,23 @@ groups:
     assert index.resolve("1F/F-6/U-RE1").path == "1F/F-6/U-RE1"
     assert index.resolve("c-5").path == "1C/C-5"
     assert "C-5" in index.resolve("C-6").suggestions
+
+
+def test_null_and_empty_values_mean_not_set() -> None:
+    org = load_spec_text(
+        "org: {code: A, name: Acme, description: ~}\n"
+        "catalog:\n  - id: x\n    name: X\n    tier: null\n    owner:\n"
+        "groups:\n  - {code: G, name: '~', description: \"null\"}\n",
+        "o.yaml",
+    )
+    assert org.description == ""
+    assert org.catalog[0].tier is None
+    assert org.catalog[0].owner is None
+    assert org.groups[0].name == "~"  # quoted: text
+    assert org.groups[0].description == "null"
+    with pytest.raises(
+        SpecError, match="o.yaml:1:6: error OP004 missing required field 'name' in org"
+    ):
+        load_spec_text("org: {code: A, name: }\n", "o.yaml")
+    with pytest.raises(SpecError, match="OP003 duplicate key 'name'"):
+        load_spec_text("org: {code: A, name: , name: B}\n", "o.yaml")

@@ -96,11 +96,17 @@ class OrgIndex:
     def __init__(self, org: Org) -> None:
         self.org = org
         tree = _Tree()
+        duplicate: str | None = None
         for path, group in org.walk():
             parent, _, _ = path.rpartition("/")
-            # Two siblings with one code share a path; the first one wins here and the
-            # duplicate-code rule reports the second.
+            # Two siblings with one code share a path; the first one (and its subtree) wins
+            # here, the duplicate-code rule reports the second. The walk is depth first, so
+            # the second one's subtree follows it directly.
+            if duplicate is not None and path.startswith(duplicate + "/"):
+                continue
+            duplicate = None
             if path in tree.groups:
+                duplicate = path
                 continue
             tree.groups[path] = group
             tree.parent[path] = parent or None

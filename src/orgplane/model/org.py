@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from orgplane.model.base import Code, Located, NameStr, Text
+from orgplane.model.base import Code, Located, NameStr, Slug, Text
 from orgplane.model.catalog import CatalogEntry
 from orgplane.model.group import Group
 from orgplane.model.person import Person
@@ -28,7 +28,7 @@ class Org(Located):
     code: Code
     name: NameStr
     description: Text = ""
-    leads: list[str] = Field(default_factory=list)
+    leads: list[Slug] = Field(default_factory=list)
     groups: list[Group] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)

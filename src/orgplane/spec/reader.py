@@ -166,10 +166,9 @@ def _build(events: Iterator[Any], file: str) -> object:
             tag = event.tag
             if tag is not None and tag not in plain_tags:
                 raise _fail_at(event, file, f"YAML tag {tag} is not supported in a spec")
-            # ``style`` is tested first because it is the cheaper test. Note that libyaml
-            # gives plain scalars the style '' (never None), so as written this turns no
-            # scalar into None: ``key: null`` and ``key:`` read as text ("null", "").
-            if event.style is None and (value in nulls or tag == _NULL_TAG):
+            # A plain (unquoted) null, ``~`` or nothing reads as None; libyaml gives plain
+            # scalars the style '' and quoted ones '"' or "'", so "null" stays text.
+            if (not event.style and value in nulls) or tag == _NULL_TAG:
                 value = None
             anchor = event.anchor
             if anchor is not None:
@@ -181,12 +180,15 @@ def _build(events: Iterator[Any], file: str) -> object:
                     col = mark.column + 1
                     if not isinstance(value, str):
                         raise _fail(file, line, col, "a mapping key must be plain text")
-                    if value in mapping:
+                    if value in keys:
                         raise _duplicate(file, line, col, value, keys)
                     keys[value] = (line, col)
                     key = value
                 else:
-                    mapping[key] = value
+                    # A key with no value (``key:`` or ``key: null``) means "not set": the
+                    # field keeps its default, and a required one is reported missing.
+                    if value is not None:
+                        mapping[key] = value
                     key = None
             elif sequence is not None:
                 mark = event.start_mark
@@ -259,7 +261,7 @@ def _build(events: Iterator[Any], file: str) -> object:
             if key is None:
                 if not isinstance(value, str):
                     raise _fail(file, line, col, "a mapping key must be plain text")
-                if value in mapping:
+                if value in keys:
                     raise _duplicate(file, line, col, value, keys)
                 keys[value] = (line, col)
                 key = value
