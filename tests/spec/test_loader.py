@@ -190,7 +190,7 @@ def test_null_and_empty_values_mean_not_set() -> None:
     assert org.groups[0].name == "~"  # quoted: text
     assert org.groups[0].description == "null"
     with pytest.raises(
-        SpecError, match="o.yaml:1:6: error OP004 missing required field 'name' in org"
+        SpecError, match=r"o\.yaml:1:6: error OP004 missing required field 'name' in org"
     ):
         load_spec_text("org: {code: A, name: }\n", "o.yaml")
     with pytest.raises(SpecError, match="OP003 duplicate key 'name'"):
