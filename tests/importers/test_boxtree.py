@@ -79,7 +79,7 @@ labels = st.text(st.characters(whitelist_categories=["L", "N"]), min_size=1, max
 
 def _trees(depth: int) -> st.SearchStrategy[tuple[str, list[object]]]:
     children = st.just([]) if depth == 0 else st.lists(_trees(depth - 1), max_size=3)
-    return st.tuples(labels, children)  # type: ignore[return-value]
+    return st.tuples(labels, children)
 
 
 def _draw(
