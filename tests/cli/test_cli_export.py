@@ -92,3 +92,20 @@ def test_help_explains_every_command(run: Run) -> None:
     assert result.code == 0
     for command in ("validate", "tree", "show", "owners", "deps", "export", "schema", "init"):
         assert command in result.out
+
+
+def test_no_cli_output_of_infra_ops_shows_internal_ids(run: Run, infra_ops: str) -> None:
+    outputs = [
+        run("validate", infra_ops),
+        run("validate", infra_ops, "--format", "sarif"),
+        run("tree", "--spec", infra_ops, "--details"),
+        run("owners", "monitoring", "--spec", infra_ops),
+        run("owners", "database", "--spec", infra_ops, "--json"),
+        *(run("export", fmt, "--spec", infra_ops) for fmt in FORMATS),
+    ]
+    team = json.loads(run("export", "json", "--spec", infra_ops).out)["groups"][0]["code"]
+    outputs += [run("show", team, "--spec", infra_ops), run("show", team, "--spec", infra_ops, "--json")]
+    outputs += [run("deps", team, "--spec", infra_ops), run("deps", team, "--reverse", "--spec", infra_ops)]
+    for result in outputs:
+        assert "INF-0" not in result.out + result.err
+    assert all((result.out + result.err).strip() for result in outputs)

@@ -70,13 +70,13 @@ class InternalIdExposed(BuiltinRule):
     summary = "A role's internal id appears in text users see."
     doc = cleandoc(
         """
-        A role may carry an `internal_id` (seed 004's `INF-001`…), used for routing
+        A role may carry an `internal_id` (e.g. `REG-001` in a role registry), used for routing
         and never shown to users. orgplane renders names, descriptions,
         responsibilities, notes, catalog texts, templates, KPIs and every other text of
         the spec, so an internal id written into any of them would be shown. The id is
         matched as a whole word, in any letter case. The finding names the role and the
         field but never repeats the id itself. Fix it by referring to the role by its
-        `id` or name instead. Example: a template body `Escalate to INF-003` reports
+        `id` or name instead. Example: a template body `Escalate to REG-003` reports
         `the internal id of role 'architect' appears in body of template 'incident'`.
         """
     )
