@@ -104,8 +104,14 @@ def test_no_cli_output_of_infra_ops_shows_internal_ids(run: Run, infra_ops: str)
         *(run("export", fmt, "--spec", infra_ops) for fmt in FORMATS),
     ]
     team = json.loads(run("export", "json", "--spec", infra_ops).out)["groups"][0]["code"]
-    outputs += [run("show", team, "--spec", infra_ops), run("show", team, "--spec", infra_ops, "--json")]
-    outputs += [run("deps", team, "--spec", infra_ops), run("deps", team, "--reverse", "--spec", infra_ops)]
+    outputs += [
+        run("show", team, "--spec", infra_ops),
+        run("show", team, "--spec", infra_ops, "--json"),
+    ]
+    outputs += [
+        run("deps", team, "--spec", infra_ops),
+        run("deps", team, "--reverse", "--spec", infra_ops),
+    ]
     for result in outputs:
         assert "INF-0" not in result.out + result.err
     assert all((result.out + result.err).strip() for result in outputs)

@@ -12,6 +12,7 @@ from orgplane.cli.deps import deps
 from orgplane.cli.dev import dev_app
 from orgplane.cli.export import export_command, schema
 from orgplane.cli.groups import show, tree
+from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.owners import owners
 from orgplane.cli.validate import validate
@@ -42,6 +43,7 @@ def create_app() -> typer.Typer:
     app.command()(owners)
     app.command()(deps)
     app.command("export")(export_command)
+    app.command("import")(import_command)
     app.command()(schema)
     app.command()(init)
     app.add_typer(dev_app, name="dev")

@@ -6,6 +6,7 @@ round trip is a property test.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
@@ -14,7 +15,7 @@ import yaml
 from orgplane.model import Located, Org
 from orgplane.spec.document import LIST_SECTIONS
 
-__all__ = ["dump_spec", "org_to_document"]
+__all__ = ["dump_spec", "org_to_document", "spec_files"]
 
 
 def org_to_document(org: Org) -> dict[str, Any]:
@@ -72,8 +73,26 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump_spec(org: Org) -> str:
     """The org as the text of one spec file."""
+    return _dump(org_to_document(org))
+
+
+def spec_files(org: Org, header: str = "") -> dict[str, str]:
+    """The org as a spec folder: ``org.yaml`` (header, policies, people, catalog …) and one
+    file per top-level group, named by its code. ``header`` starts every file (a comment)."""
+    document = org_to_document(org)
+    groups = document.pop("groups", [])
+    files = {"org.yaml": header + _dump(document)}
+    for group, data in zip(org.groups, groups, strict=True):
+        name = re.sub(r"[^a-z0-9]+", "-", group.code.lower()).strip("-") or "group"
+        while f"{name}.yaml" in files:
+            name += "-"
+        files[f"{name}.yaml"] = header + _dump({"groups": [data]})
+    return files
+
+
+def _dump(document: dict[str, Any]) -> str:
     text: str = yaml.dump(
-        org_to_document(org),
+        document,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,

@@ -1,0 +1,123 @@
+"""Turn an import draft into a validated ``Org``: resolve dependency targets, choose
+between the documents' two renderings of the same facts, and write the policies.
+
+Imports ``importers.builder``, ``importers.phrases`` and ``model``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from orgplane.importers.builder import Draft, OrgDraft
+from orgplane.importers.phrases import authority_terms, slug
+from orgplane.model import Org
+
+__all__ = ["to_org"]
+
+_SUB_CODE = re.compile(r"^(?P<parent>[A-Z0-9]+)-(?P<number>\d+)$")
+
+
+def _paths(groups: dict[str, Draft], prefix: str = "") -> dict[str, list[str]]:
+    by_code: dict[str, list[str]] = {}
+    stack = [(prefix, group) for group in groups.values()]
+    while stack:
+        parent, group = stack.pop()
+        path = f"{parent}/{group.code}" if parent else group.code
+        by_code.setdefault(group.code, []).append(path)
+        stack.extend((path, child) for child in group.children.values())
+    return by_code
+
+
+def _resolve(target: str, by_code: dict[str, list[str]], top: dict[str, Draft]) -> str:
+    """A dependency target as the spec should write it: the bare code where it is unique,
+    "1F/F-2" for the documents' "1F-2" (squad 2 of department 1F), else as written."""
+    if target in by_code:
+        return target
+    found = _SUB_CODE.match(target)
+    if found and found["parent"] in top:
+        parent = top[found["parent"]]
+        matches = [code for code in parent.children if code.endswith(f"-{found['number']}")]
+        if len(matches) == 1:
+            return f"{parent.code}/{matches[0]}"
+    return target
+
+
+def _group(draft: Draft, by_code: dict[str, list[str]], top: dict[str, Draft]) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": draft.code, "kind": draft.kind, "name": draft.name or draft.code}
+    if draft.description:
+        out["description"] = "\n".join(draft.description)
+    # The documents itemize responsibilities in their trees and summarize them in the
+    # table; the itemized form wins, the table's text stays as the description.
+    responsibilities = draft.responsibilities or draft.table_responsibilities
+    if responsibilities:
+        out["responsibilities"] = responsibilities
+    if draft.stack:
+        out["stack"] = draft.stack
+    notes = list(draft.notes)
+    # KPIs as the table writes them (the typed form later issues parse); the tree's
+    # wording of the same KPIs is kept as a note when it differs.
+    kpis = draft.kpis or draft.tree_kpis
+    if kpis:
+        out["kpis"] = kpis
+    if draft.kpis and draft.tree_kpis and draft.tree_kpis != draft.kpis:
+        notes.append("KPIs also written as: " + "; ".join(draft.tree_kpis))
+    if draft.dependencies:
+        paths = {path for found in by_code.values() for path in found}
+        dependencies: list[dict[str, Any]] = []
+        for dep in draft.dependencies:
+            # "1B/1C" names two groups, "1F/F-2" one group by its path: the org decides.
+            target = dep.written if dep.written in paths else _resolve(dep.target, by_code, top)
+            entry = {
+                "target": target,
+                **({"provides": dep.provides} if dep.provides else {}),
+                **({"direction": dep.direction} if dep.direction != "from" else {}),
+            }
+            if entry not in dependencies:
+                dependencies.append(entry)
+        out["dependencies"] = dependencies
+    if draft.boundaries:
+        out["boundaries"] = draft.boundaries
+    if notes:
+        out["notes"] = notes
+    if draft.children:
+        out["groups"] = [_group(child, by_code, top) for child in draft.children.values()]
+    return out
+
+
+def to_org(draft: OrgDraft) -> Org:
+    """The draft as a validated org (a bug, not bad input, if it does not validate)."""
+    by_code = _paths(draft.groups)
+    name = draft.name or "Imported organization"
+    code = draft.code or _acronym(name)
+    policies: dict[str, Any] = {}
+    if draft.forbidden:
+        policies["forbidden_interfaces"] = [
+            {"groups": [a, _resolve(b, by_code, draft.groups)], "note": note}
+            for a, b, note in draft.forbidden
+        ]
+    if draft.authorities:
+        policies["authorities"] = [
+            {
+                "group": group,
+                "subjects": [{"name": s, "match": authority_terms(s)} for s in subjects],
+                "note": note,
+            }
+            for group, subjects, note in draft.authorities
+        ]
+    document: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "groups": [_group(group, by_code, draft.groups) for group in draft.groups.values()],
+        "policies": policies,
+        "glossary": [{"term": t, "definition": d} for t, d in draft.glossary.items()],
+        "notes": draft.notes,
+    }
+    if draft.description:
+        document["description"] = "\n".join(draft.description)
+    return Org.model_validate(document)
+
+
+def _acronym(name: str) -> str:
+    letters = "".join(word[0] for word in re.findall(r"[A-Za-z0-9]+", name) if word[0].isupper())
+    return letters[:12] or slug(name)[:12].upper() or "ORG"

@@ -1,0 +1,412 @@
+"""Markdown documents as blocks with line numbers: headings, paragraphs, tables, lists,
+code blocks, quotes — parsed by markdown-it-py (CommonMark + GFM tables).
+
+Imports markdown-it-py and ``orgplane.errors``. Inline markup is reduced to plain text;
+a bold run that starts a cell or list item is kept apart, because documents put a
+group's code and name there (``**A-1 Procurement**``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from orgplane.errors import Diagnostic, SpecReadError
+
+__all__ = [
+    "Block",
+    "Cell",
+    "CodeBlock",
+    "Document",
+    "Heading",
+    "Html",
+    "ListBlock",
+    "ListItem",
+    "Paragraph",
+    "Quote",
+    "Rule",
+    "Section",
+    "Table",
+    "parse_markdown",
+    "read_markdown",
+]
+
+MAX_BYTES = 64 * 1024 * 1024
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TASK = re.compile(r"^\[([ xX])\]\s+")
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    items: list[str]
+    bold: str | None
+    line: int
+
+
+@dataclass(slots=True)
+class Table:
+    header: list[str]
+    rows: list[list[Cell]]
+    line: int
+    end_line: int
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ListItem:
+    text: str
+    line: int
+    checked: bool | None = None
+    bold: str | None = None
+    children: list[ListItem] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ListBlock:
+    items: list[ListItem]
+    ordered: bool
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class CodeBlock:
+    info: str
+    text: str
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Quote:
+    text: str
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Rule:
+    line: int
+
+
+@dataclass(slots=True)
+class Html:
+    text: str
+    line: int
+    end_line: int
+
+
+Block = Heading | Paragraph | Table | ListBlock | CodeBlock | Quote | Rule | Html
+
+
+@dataclass(slots=True)
+class Section:
+    heading: Heading | None
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def walk(self) -> list[Section]:
+        out: list[Section] = []
+        stack: list[Section] = [self]
+        while stack:
+            section = stack.pop()
+            out.append(section)
+            stack.extend(reversed(section.children))
+        return out
+
+    def title(self) -> str:
+        return self.heading.text if self.heading else ""
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    root: Section
+    lines: list[str]
+
+    def sections(self) -> list[Section]:
+        return self.root.walk()
+
+    def blocks(self) -> list[Block]:
+        return [block for section in self.sections() for block in section.blocks]
+
+
+def _plain(token: Token | None, *, breaks: str = "\n") -> tuple[str, str | None]:
+    """Plain text of an inline token, and the bold run it starts with (if any)."""
+    if token is None or not token.children:
+        return (token.content.strip() if token else ""), None
+    parts: list[str] = []
+    bold: list[str] | None = None
+    in_leading_bold = False
+    seen_text = False
+    for child in token.children:
+        kind = child.type
+        text = ""
+        if kind in ("text", "code_inline"):
+            text = child.content
+        elif kind in ("softbreak", "hardbreak"):
+            text = breaks
+        elif kind == "html_inline":
+            text = "\n" if _BR.fullmatch(child.content.strip()) else ""
+        elif kind == "image":
+            text = child.content
+        elif kind == "strong_open" and not seen_text and bold is None:
+            bold, in_leading_bold = [], True
+            continue
+        elif kind == "strong_close" and in_leading_bold:
+            in_leading_bold = False
+            continue
+        if text.strip():
+            seen_text = True
+        if in_leading_bold and bold is not None:
+            bold.append(text)
+        parts.append(text)
+    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
+    plain = "\n".join(line for line in lines if line)
+    bold_text = " ".join("".join(bold).split()) if bold else None
+    return plain, bold_text or None
+
+
+def _line(token: Token) -> tuple[int, int]:
+    if token.map is None:
+        return 0, 0
+    return token.map[0] + 1, max(token.map[0] + 1, token.map[1])
+
+
+def _cells(line_text: str) -> int:
+    body = line_text.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    return len(re.split(r"(?<!\\)\|", body))
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], lines: list[str]) -> None:
+        self.tokens = tokens
+        self.lines = lines
+        self.i = 0
+
+    def blocks(self, until: str | None = None) -> list[Block | Heading]:
+        out: list[Block | Heading] = []
+        while self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            if until is not None and token.type == until:
+                self.i += 1
+                return out
+            block = self._block(token)
+            if block is not None:
+                out.append(block)
+        return out
+
+    def _skip_to(self, close: str, level: int) -> None:
+        while self.i < len(self.tokens) and not (
+            self.tokens[self.i].type == close and self.tokens[self.i].level == level
+        ):
+            self.i += 1
+        self.i += 1
+
+    def _block(self, token: Token) -> Block | Heading | None:
+        kind = token.type
+        line, end = _line(token)
+        if kind == "heading_open":
+            text, _ = _plain(self.tokens[self.i + 1], breaks=" ")
+            self.i += 3
+            return Heading(int(token.tag[1:]), text, line)
+        if kind == "paragraph_open":
+            text, _ = _plain(self.tokens[self.i + 1])
+            self.i += 3
+            return Paragraph(text, line, end)
+        if kind in ("fence", "code_block"):
+            self.i += 1
+            first = line + 1 if kind == "fence" else line
+            return CodeBlock(token.info.strip(), token.content, first, end)
+        if kind == "hr":
+            self.i += 1
+            return Rule(line)
+        if kind == "html_block":
+            self.i += 1
+            return Html(token.content, line, end)
+        if kind == "blockquote_open":
+            self.i += 1
+            inner = self.blocks(until="blockquote_close")
+            texts = [getattr(b, "text", "") for b in inner]
+            return Quote("\n".join(t for t in texts if t), line, end)
+        if kind == "table_open":
+            return self._table(token, line, end)
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            self.i += 1
+            items = self._items(token.type.replace("_open", "_close"), token.level)
+            return ListBlock(items, kind == "ordered_list_open", line, end)
+        self.i += 1
+        return None
+
+    def _items(self, close: str, level: int) -> list[ListItem]:
+        items: list[ListItem] = []
+        while self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            if token.type == close and token.level == level:
+                self.i += 1
+                return items
+            if token.type != "list_item_open":
+                self.i += 1
+                continue
+            line, _ = _line(token)
+            self.i += 1
+            item = ListItem("", line)
+            first = True
+            while self.i < len(self.tokens) and not (
+                self.tokens[self.i].type == "list_item_close"
+                and self.tokens[self.i].level == token.level
+            ):
+                inner = self.tokens[self.i]
+                if inner.type == "paragraph_open":
+                    text, bold = _plain(self.tokens[self.i + 1], breaks=" ")
+                    self.i += 3
+                    if first:
+                        task = _TASK.match(text)
+                        if task:
+                            item.checked = task.group(1) != " "
+                            text = text[task.end() :]
+                        item.text, item.bold, first = text, bold, False
+                    else:
+                        item.extra.append(text)
+                elif inner.type in ("bullet_list_open", "ordered_list_open"):
+                    self.i += 1
+                    item.children.extend(
+                        self._items(inner.type.replace("_open", "_close"), inner.level)
+                    )
+                else:
+                    block = self._block(inner)
+                    text = getattr(block, "text", "") if block is not None else ""
+                    if text:
+                        if first:
+                            item.text, first = text, False
+                        else:
+                            item.extra.append(text)
+            self.i += 1
+            items.append(item)
+        return items
+
+    def _table(self, token: Token, line: int, end: int) -> Table:
+        header: list[str] = []
+        rows: list[list[Cell]] = []
+        row: list[Cell] | None = None
+        row_line = line
+        self.i += 1
+        while self.i < len(self.tokens) and self.tokens[self.i].type != "table_close":
+            t = self.tokens[self.i]
+            if t.type == "tr_open":
+                row_line = _line(t)[0] or row_line
+                row = []
+            elif t.type in ("th_open", "td_open"):
+                text, bold = _plain(self.tokens[self.i + 1])
+                if t.type == "th_open":
+                    header.append(" ".join(text.split()))
+                elif row is not None:
+                    items = [" ".join(x.split()) for x in text.split("\n") if x.strip()]
+                    row.append(Cell(text, items, bold, row_line))
+            elif t.type == "tr_close" and row is not None:
+                if row:
+                    rows.append(row)
+                row = None
+            self.i += 1
+        self.i += 1
+        table = Table(header, rows, line, end)
+        for number in range(line, end + 1):
+            if number == line + 1 or number > len(self.lines):
+                continue
+            count = _cells(self.lines[number - 1])
+            if self.lines[number - 1].strip() and count != len(header):
+                table.problems.append(
+                    (number, f"row has {count} cells, the header has {len(header)}")
+                )
+        for r in table.rows:
+            while len(r) < len(header):
+                r.append(Cell("", [], None, r[0].line if r else line))
+        return table
+
+
+def parse_markdown(text: str, path: str = "<text>") -> Document:
+    """Parse Markdown text into sections of blocks (never raises on any text)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    parsed = _Parser(tokens, lines).blocks()
+    root = Section(None)
+    stack: list[Section] = [root]
+    for block in parsed:
+        if isinstance(block, Heading):
+            while (
+                len(stack) > 1
+                and stack[-1].heading is not None
+                and stack[-1].heading.level >= block.level
+            ):
+                stack.pop()
+            section = Section(block)
+            stack[-1].children.append(section)
+            stack.append(section)
+        else:
+            stack[-1].blocks.append(block)
+    return Document(path, root, lines)
+
+
+def read_markdown(path: Path, display: str | None = None) -> Document:
+    """Read a Markdown file; unreadable, binary or mis-encoded files raise ``SpecReadError``."""
+    name = display or str(path)
+    try:
+        if path.is_dir():
+            raise SpecReadError(
+                Diagnostic("OP000", "is a directory, expected a Markdown file", name)
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecReadError(
+            Diagnostic("OP000", f"cannot read file: {exc.strerror or exc}", name)
+        ) from None
+    if len(data) > MAX_BYTES:
+        raise SpecReadError(Diagnostic("OP000", "file is larger than 64 MiB", name))
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        col = nul - data.rfind(b"\n", 0, nul)
+        raise SpecReadError(
+            Diagnostic("OP000", "binary file (NUL byte), expected Markdown text", name, line, col)
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise SpecReadError(
+            Diagnostic(
+                "OP000",
+                f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                name,
+                line,
+                col,
+                "save the file as UTF-8",
+            )
+        ) from None
+    return parse_markdown(text, name)

@@ -1,0 +1,58 @@
+"""Import Markdown documents: read, build, assemble, and account for every line.
+
+Imports the other ``importers`` modules, ``model`` and ``errors``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from orgplane.importers.assemble import to_org
+from orgplane.importers.builder import build
+from orgplane.importers.markdown import Document, read_markdown
+from orgplane.importers.report import ImportReport
+from orgplane.model import Location, Org
+
+__all__ = ["ImportResult", "import_documents", "import_paths"]
+
+# Lines that carry no text of their own: fences, rules, table separators, tree guides.
+_MARKUP = re.compile(
+    r"^\s*(```.*|~~~.*|([-*_]\s*){3,}|\|?[\s:|-]*-{3,}[\s:|-]*|[\s│┃║|¦:+`└├┌┐┘┬┴┼▼▲►◄─━═]*)\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    org: Org
+    report: ImportReport
+
+
+def _content_lines(doc: Document) -> set[int]:
+    return {
+        number
+        for number, line in enumerate(doc.lines, start=1)
+        if line.strip() and not _MARKUP.match(line)
+    }
+
+
+def import_documents(documents: list[Document]) -> ImportResult:
+    """Build one org from documents about it; the report accounts for every content line."""
+    report = ImportReport()
+    for doc in documents:
+        report.content_lines[doc.path] = _content_lines(doc)
+    draft = build(documents, report)
+    if not draft.groups:
+        for doc in documents:
+            report.problem(
+                Location(doc.path, 1, 1),
+                "no org structure found (no tree of coded groups, no breakdown table): "
+                "everything is kept as notes",
+            )
+    return ImportResult(to_org(draft), report)
+
+
+def import_paths(paths: list[Path]) -> ImportResult:
+    """Read Markdown files (``SpecReadError`` if one cannot be read) and import them."""
+    return import_documents([read_markdown(path, str(path)) for path in paths])

@@ -1,0 +1,138 @@
+"""Importing Markdown org documents: the seeds, other orgs' documents, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orgplane.exporters.markdown import export_markdown
+from orgplane.importers.markdown import parse_markdown
+from orgplane.importers.service import ImportResult, import_documents, import_paths
+from orgplane.model import Org
+from orgplane.rules import default_registry
+from orgplane.spec.dumper import spec_files
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+OTHER_ORGS = sorted(FIXTURES.glob("*.md"))
+
+
+def _seed(number: str) -> Path:
+    return next(p for p in SEEDS if p.name.startswith(number))
+
+
+def _structure(org: Org) -> dict[str, object]:
+    """What the documents' shape carries: groups, KPIs and dependencies per path."""
+    return {
+        path: (
+            group.kind,
+            [kpi.text for kpi in group.kpis],
+            sorted((d.target, d.provides, d.direction.value) for d in group.dependencies),
+        )
+        for path, group in org.walk()
+    }
+
+
+@pytest.fixture(scope="module")
+def cipo() -> ImportResult:
+    return import_paths([_seed("001")])
+
+
+def test_cipo_structure(cipo: ImportResult) -> None:
+    kinds = [group.kind for _, group in cipo.org.walk()]
+    assert (kinds.count("department"), kinds.count("squad"), kinds.count("unit")) == (7, 27, 70)
+    assert cipo.org.code == "CIPO"
+    groups = dict(cipo.org.walk())
+    d1 = groups["1D/D-1"]
+    assert [k.text for k in d1.kpis] == ["NameNode Uptime ≥ 99.9%", "Job Fail < 1%", "ISR ≤ 1"]
+    assert [str(s) for s in d1.stack] == ["Hadoop 3.x", "Spark 3.5", "Trino 442", "Kafka 3.7"]
+    assert {(d.target, d.provides) for d in d1.dependencies} == {
+        ("1B", "PVC/GPU"),
+        ("1E", "ACL/SSL"),
+        ("1F", "SLO"),
+    }
+    f3 = groups["1F/F-3"]
+    assert ("1F/F-2", "incident drills") in {(d.target, d.provides) for d in f3.dependencies}
+    assert groups["1A/A-1"].responsibilities == [
+        "RFP/RFQ Processes",
+        "SLA Negotiation",
+        "TCO Management",
+    ]
+    assert "1C/C-5/U-RE1" in groups
+    assert "1F/F-6/U-RE1" in groups
+    assert groups["1G"].groups == []
+
+
+def test_cipo_policies_come_from_the_governance_notes(cipo: ImportResult) -> None:
+    policies = cipo.org.policies
+    assert [p.groups for p in policies.forbidden_interfaces] == [["1F", "1D"]]
+    (authority,) = policies.authorities
+    assert authority.group == "1B"
+    assert [s.name for s in authority.subjects] == [
+        "Kernel versions",
+        "CNI/CSI integrations",
+        "GPU NodePool configurations",
+    ]
+    findings = [f for f in default_registry().check(cipo.org) if f.code == "OP104"]
+    assert sorted(f.message.split(" depends")[0] for f in findings) == ["D-1", "D-4"]
+
+
+def test_importing_twice_gives_the_same_bytes_and_000_adds_nothing_to_001(
+    cipo: ImportResult,
+) -> None:
+    again = import_paths([_seed("001")])
+    assert spec_files(again.org) == spec_files(cipo.org)
+    both = import_paths([_seed("000"), _seed("001")])
+    assert spec_files(both.org) == spec_files(cipo.org)
+
+
+@pytest.mark.parametrize("path", SEEDS + OTHER_ORGS, ids=lambda p: p.name)
+def test_every_content_line_ends_in_a_field_or_a_note(path: Path) -> None:
+    result = import_paths([path])
+    assert result.report.uncovered() == {}
+    assert result.report.claims
+    Org.model_validate(result.org.model_dump())  # what is written is a valid org
+
+
+def test_markdown_export_keeps_the_documents_structure(cipo: ImportResult) -> None:
+    exported = export_markdown(cipo.org)
+    reimported = import_documents([parse_markdown(exported, "exported.md")])
+    assert _structure(reimported.org) == _structure(cipo.org)
+
+
+def _tree(groups: list[dict[str, object]], prefix: str = "") -> set[str]:
+    out: set[str] = set()
+    for group in groups:
+        path = f"{prefix}/{group['code']}" if prefix else str(group["code"])
+        out.add(path)
+        children = group.get("groups") or []
+        assert isinstance(children, list)
+        out |= _tree(children, path)
+    return out
+
+
+@pytest.mark.parametrize("name", ["telecom-noc", "fintech-platform"])
+def test_other_orgs_documents_give_their_group_tree(name: str) -> None:
+    expected = yaml.safe_load((FIXTURES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
+    result = import_paths([FIXTURES / f"{name}.md"])
+    assert {path for path, _ in result.org.walk()} == _tree(expected["groups"])
+    groups = dict(result.org.walk())
+    for path, kpis in (expected.get("kpis") or {}).items():
+        assert set(kpis) <= {k.text for k in groups[path].kpis}, path
+
+
+def test_a_document_without_org_structure_is_reported_and_kept() -> None:
+    result = import_documents([parse_markdown("# Notes\n\nJust some text.\n\n- a\n- b\n", "n.md")])
+    assert any("no org structure" in p.message for p in result.report.problems)
+    assert result.org.description == "Just some text."
+    assert result.org.notes == ["a", "b"]
+    assert result.report.uncovered() == {}
+
+
+def test_ragged_table_rows_are_reported_with_their_line() -> None:
+    text = "# Org\n\n| Squad | KPIs |\n|---|---|\n| **A-1 One** | X < 1 | extra |\n"
+    result = import_documents([parse_markdown(text, "r.md")])
+    assert [(p.location.line, "cells" in p.message) for p in result.report.problems] == [(5, True)]
