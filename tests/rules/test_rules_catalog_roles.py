@@ -3,43 +3,10 @@ internal-id-exposed."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from orgplane.rules import Finding, RuleRegistry, Severity
-from orgplane.rules.builtin import register
-from orgplane.spec import load_spec
-
-ORG = """
-version: 1
-org: {code: ACME, name: Acme}
-"""
-
-
-def spec_text(body: str) -> str:
-    return ORG.lstrip("\n") + textwrap.dedent(body).lstrip("\n")
-
-
-def check(tmp_path: Path, body: str, code: str) -> list[Finding]:
-    """The findings of one rule on a spec (the org header is added in front)."""
-    path = tmp_path / "org.yaml"
-    path.write_text(spec_text(body), encoding="utf-8")
-    registry = RuleRegistry()
-    register(registry)
-    return [finding for finding in registry.check(load_spec(path)) if finding.code == code]
-
-
-def line(body: str, marker: str) -> int:
-    """The 1-based line of the spec that carries ``# marker``."""
-    for number, text in enumerate(spec_text(body).splitlines(), 1):
-        if text.rstrip().endswith(f"# {marker}"):
-            return number
-    raise AssertionError(f"no line marked {marker!r}")
-
-
-def lines(findings: list[Finding]) -> list[int]:
-    return [finding.location.line if finding.location else 0 for finding in findings]
-
+from orgplane.rules import Severity
+from tests.rules.helpers import check, line, lines
 
 # -- OP109 headcount-range ----------------------------------------------------------------
 

@@ -3,41 +3,12 @@
 from __future__ import annotations
 
 import random
-import textwrap
 from pathlib import Path
 
 from orgplane.model import Dependency, Direction, Group, Org
-from orgplane.rules import Finding, RuleContext, RuleRegistry, Severity
-from orgplane.rules.builtin import register
+from orgplane.rules import RuleContext, Severity
 from orgplane.rules.builtin.dependencies import DependencyCycle, strongly_connected
-from orgplane.spec import load_spec
-
-ORG = """
-version: 1
-org: {code: ACME, name: Acme}
-"""
-
-
-def spec_text(body: str) -> str:
-    return ORG.lstrip("\n") + textwrap.dedent(body).lstrip("\n")
-
-
-def check(tmp_path: Path, body: str, code: str) -> list[Finding]:
-    """The findings of one rule on a spec (the org header is added in front)."""
-    path = tmp_path / "org.yaml"
-    path.write_text(spec_text(body), encoding="utf-8")
-    registry = RuleRegistry()
-    register(registry)
-    return [finding for finding in registry.check(load_spec(path)) if finding.code == code]
-
-
-def line(body: str, marker: str) -> int:
-    """The 1-based line of the spec that carries ``# marker``."""
-    for number, text in enumerate(spec_text(body).splitlines(), 1):
-        if text.rstrip().endswith(f"# {marker}"):
-            return number
-    raise AssertionError(f"no line marked {marker!r}")
-
+from tests.rules.helpers import check, line
 
 # -- OP101 duplicate-code -----------------------------------------------------------------
 
