@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from orgplane.errors import Diagnostic, SpecReadError
+from orgplane.spec.reader import decode_text
 
 __all__ = [
     "Block",
@@ -387,26 +388,5 @@ def read_markdown(path: Path, display: str | None = None) -> Document:
         ) from None
     if len(data) > MAX_BYTES:
         raise SpecReadError(Diagnostic("OP000", "file is larger than 64 MiB", name))
-    nul = data.find(b"\x00")
-    if nul != -1:
-        line = data.count(b"\n", 0, nul) + 1
-        col = nul - data.rfind(b"\n", 0, nul)
-        raise SpecReadError(
-            Diagnostic("OP000", "binary file (NUL byte), expected Markdown text", name, line, col)
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - data.rfind(b"\n", 0, exc.start)
-        raise SpecReadError(
-            Diagnostic(
-                "OP000",
-                f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                name,
-                line,
-                col,
-                "save the file as UTF-8",
-            )
-        ) from None
+    text = decode_text(data, name, "Markdown")
     return parse_markdown(text, name)

@@ -18,7 +18,14 @@ import yaml
 from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.model.source import NodeSource, SourcedDict, SourcedList
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "read_yaml_file", "read_yaml_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "decode_text",
+    "read_yaml_bytes",
+    "read_yaml_file",
+    "read_yaml_text",
+]
 
 #: Largest spec file read, in bytes. Split a larger org into a folder of files.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -78,17 +85,18 @@ def read_yaml_bytes(data: bytes, file: str) -> object:
     """Decode (UTF-8, optional BOM) and parse; binary and mis-encoded input are errors."""
     if len(data) > MAX_FILE_BYTES:
         raise _fail(file, 0, 0, f"input is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
+    return read_yaml_text(decode_text(data, file, "YAML"), file)
+
+
+def decode_text(data: bytes, file: str, kind: str) -> str:
+    """UTF-8 text (a BOM is dropped) or a positioned error: binary data, another encoding."""
     nul = data.find(b"\x00")
     if nul != -1:
         line = data.count(b"\n", 0, nul) + 1
-        raise _fail(
-            file,
-            line,
-            nul - data.rfind(b"\n", 0, nul),
-            "binary file (NUL byte), expected YAML text",
-        )
+        col = nul - data.rfind(b"\n", 0, nul)
+        raise _fail(file, line, col, f"binary file (NUL byte), expected {kind} text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - data.rfind(b"\n", 0, exc.start)
@@ -99,7 +107,6 @@ def read_yaml_bytes(data: bytes, file: str) -> object:
             f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
             "save the file as UTF-8",
         ) from None
-    return read_yaml_text(text, file)
 
 
 def read_yaml_text(text: str, file: str) -> object:
