@@ -136,3 +136,37 @@ def test_ragged_table_rows_are_reported_with_their_line() -> None:
     text = "# Org\n\n| Squad | KPIs |\n|---|---|\n| **A-1 One** | X < 1 | extra |\n"
     result = import_documents([parse_markdown(text, "r.md")])
     assert [(p.location.line, "cells" in p.message) for p in result.report.problems] == [(5, True)]
+
+
+def test_team_document_roles_kpis_and_processes() -> None:
+    result = import_paths([_seed("004")])
+    org = result.org
+    assert {role.name: role.internal_id for role in org.roles}[
+        "Site Reliability Engineer"
+    ] == "INF-005"
+    assert [k.text for k in org.groups[0].kpis] == [
+        "Availability 99.9%",
+        "Mean Time to Recovery < 30 min",
+        "Change Success Rate > 95%",
+        "Infrastructure as Code 100%",
+        "Cost Efficiency -10% YoY",
+    ]
+    (rotation,) = org.oncall
+    assert (rotation.primary, rotation.secondary, rotation.handoff, rotation.timezone) == (
+        "Site Reliability Engineer",
+        "Systems Administrator",
+        "09:00",
+        "UTC",
+    )
+    assert [(s.to, s.after_minutes, s.until_minutes) for s in rotation.escalation] == [
+        ("SRE", 0, 15),
+        ("Systems Administrator", 15, 30),
+        ("Component Specialist", 30, 60),
+        ("Infrastructure Architect", 60, None),
+    ]
+    assert len(org.templates) == 3
+    assert any("SEVERITY: [P1/P2/P3/P4]" in t.body for t in org.templates)
+    assert [len(g.checks) for g in org.gates] == [6, 6]
+    assert not [f for f in default_registry().check(org) if f.code == "OP114"]
+    text = "".join(spec_files(org).values())
+    assert text.count("INF-0") == 6  # only in the roles' internal_id fields

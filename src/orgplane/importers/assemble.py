@@ -105,10 +105,25 @@ def to_org(draft: OrgDraft) -> Org:
             }
             for group, subjects, note in draft.authorities
         ]
+    groups = [_group(group, by_code, draft.groups) for group in draft.groups.values()]
+    kpis = [{"text": text, **({"note": note} if note else {})} for text, note in draft.kpis]
+    if kpis and not groups:
+        # A team document: the team is the one group, and its KPIs are the team's.
+        groups = [{"code": code, "kind": "team", "name": name, "kpis": kpis}]
+    elif kpis:
+        draft.notes.extend(f"KPI: {k['text']}" for k in kpis)
+    roles = [
+        {**role, "description": "\n".join(role["description"])} if "description" in role else role
+        for role in draft.roles.values()
+    ]
     document: dict[str, Any] = {
         "code": code,
         "name": name,
-        "groups": [_group(group, by_code, draft.groups) for group in draft.groups.values()],
+        "groups": groups,
+        "roles": roles,
+        "templates": draft.templates,
+        "gates": draft.gates,
+        "oncall": draft.rotations,
         "policies": policies,
         "glossary": [{"term": t, "definition": d} for t, d in draft.glossary.items()],
         "notes": draft.notes,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from orgplane.importers.boxtree import TreeNode, looks_like_tree, parse_box_tree
 from orgplane.importers.columns import Column, classify_columns
@@ -36,10 +37,12 @@ from orgplane.importers.phrases import (
     parse_dependencies,
     parse_forbidden_interface,
     parse_inline_list,
+    slug,
     split_code_name,
     split_list,
 )
 from orgplane.importers.report import ImportReport
+from orgplane.importers.teams import kpi_rows, role_rows, rotation, template
 from orgplane.model import Location
 
 __all__ = ["Draft", "OrgDraft", "build", "clean"]
@@ -100,6 +103,11 @@ class OrgDraft:
     glossary: dict[str, str] = field(default_factory=dict)
     forbidden: list[tuple[str, str, str]] = field(default_factory=list)
     authorities: list[tuple[str, list[str], str]] = field(default_factory=list)
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kpis: list[tuple[str, str]] = field(default_factory=list)  #: (text, note) of the org's own KPIs
+    templates: list[dict[str, Any]] = field(default_factory=list)
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    rotations: list[dict[str, Any]] = field(default_factory=list)
 
     def group(self, code: str, name: str) -> Draft:
         return Draft.child(self._root(), code, name, KINDS[0])
@@ -223,8 +231,16 @@ class _Builder:
         if isinstance(block, Table):
             self._table(block, department)
         elif isinstance(block, CodeBlock):
+            title = clean(section.title())
             if department is not None and looks_like_tree(block.text):
                 self._tree(block, department)
+            elif (on_call := rotation(block.text, title)) is not None:
+                self.org.rotations.append(on_call)
+                self.claim(block.line, "oncall", target, block.text, block.end_line)
+            elif (message := template(block.text, title)) is not None:
+                if message not in self.org.templates:
+                    self.org.templates.append(message)
+                self.claim(block.line, "template", target, block.text, block.end_line)
             else:
                 _add(notes, block.text.rstrip())
                 self.claim(block.line, "note", target, block.text, block.end_line)
@@ -243,6 +259,13 @@ class _Builder:
             else:
                 _add(notes, block.text)
                 self.claim(block.line, "note", target, block.text, block.end_line)
+        elif isinstance(block, ListBlock) and all(i.checked is not None for i in block.items):
+            title = clean(section.title()) or "Checklist"
+            gate = {"id": slug(title), "name": title, "checks": [i.text for i in block.items]}
+            if gate not in self.org.gates:
+                self.org.gates.append(gate)
+            for item in block.items:
+                self.claim(item.line, "gate", target, item.text)
         elif isinstance(block, ListBlock):
             items = _flatten(block.items)
             starts = [item.line for item in items] + [block.end_line + 1]
@@ -291,6 +314,8 @@ class _Builder:
         for line, message in table.problems:
             self.report.problem(self.loc(line), message)
         if Column.GROUP not in roles and Column.CODE not in roles:
+            if self._team_table(table, target):
+                return
             notes = department.notes if department else self.org.notes
             for row in table.rows:
                 text = "; ".join(
@@ -303,6 +328,32 @@ class _Builder:
             return
         for row in table.rows:
             self._row(table, roles, row, department)
+
+    def _team_table(self, table: Table, target: str) -> bool:
+        """A role registry or roster, or a KPI table; False when the table is neither."""
+        found_roles = role_rows(table)
+        if found_roles:
+            for role in found_roles:
+                line = role.pop("line")
+                known = self.org.roles.setdefault(
+                    role["id"], {"id": role["id"], "name": role["name"]}
+                )
+                for key, value in role.items():
+                    if isinstance(value, list):
+                        known.setdefault(key, [])
+                        known[key].extend(v for v in value if v not in known[key])
+                    else:
+                        known.setdefault(key, value)
+                self.claim(line, "role", target, role["name"])
+            return True
+        found_kpis = kpi_rows(table)
+        if found_kpis:
+            for text, note, line in found_kpis:
+                if (text, note) not in self.org.kpis:
+                    self.org.kpis.append((text, note))
+                self.claim(line, "kpi", target, text)
+            return True
+        return False
 
     def _row(
         self, table: Table, roles: list[Column], row: list[Cell], department: Draft | None

@@ -58,7 +58,7 @@ _RULES: list[tuple[Column, set[str]]] = [
     ),
     (Column.STAKEHOLDERS, {"stakeholder", "consumer", "customer", "client"}),
 ]
-_UNIT_WORDS = {"unit", "sub", "subteam", "subunit", "internal", "cell", "pod", "division"}
+_UNIT_WORDS = {"unit", "sub", "subteam", "subunit", "cell", "pod", "division"}
 _GROUP_WORDS = {"squad", "team", "group", "department", "chapter", "tribe", "division"}
 
 
@@ -78,11 +78,7 @@ def _role_of(header: str) -> Column:
             return column
     if "code" in words or words == {"id"}:
         return Column.CODE
-    if (
-        words & {"unit", "subunit", "subteam"}
-        or ("sub" in words and words & _GROUP_WORDS)
-        or ("internal" in words)
-    ):
+    if words & {"unit", "subunit", "subteam"} or ("sub" in words and words & _GROUP_WORDS):
         return Column.UNITS
     if "name" in words and words & (_GROUP_WORDS | _UNIT_WORDS):
         return Column.NAME
