@@ -1,7 +1,7 @@
 """Turn an import draft into a validated ``Org``: resolve dependency targets, choose
 between the documents' two renderings of the same facts, and write the policies.
 
-Imports ``importers.builder``, ``importers.phrases`` and ``model``.
+Imports ``importers.draft``, ``importers.phrases`` and ``model``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgplane.importers.builder import Draft, OrgDraft
+from orgplane.importers.draft import Draft, OrgDraft
 from orgplane.importers.phrases import authority_terms, slug
 from orgplane.model import Org
 

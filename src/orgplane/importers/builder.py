@@ -1,7 +1,7 @@
 """Build an org from parsed Markdown documents: the structure the documents draw.
 
-Imports ``importers.markdown``, ``importers.boxtree``, ``importers.phrases``,
-``importers.columns``, ``importers.report`` and ``model``. It reads the documents'
+Imports the other ``importers`` modules (tables and trees are read by ``tables`` and
+``trees``; the drafts live in ``draft``). It reads the documents'
 *structure* — a top tree of departments, per-department sections with a breakdown
 table and a tree, blockquoted governance notes — and recognizes meaning from header
 words and phrase shapes, never from the sample documents' exact strings. Every block it
@@ -11,14 +11,11 @@ reads is claimed in the report, by a typed field or as a located note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from orgplane.importers.boxtree import TreeNode, looks_like_tree, parse_box_tree
-from orgplane.importers.columns import Column, classify_columns
+from orgplane.importers.draft import Draft, OrgDraft, add_unique, clean
 from orgplane.importers.markdown import (
     Block,
-    Cell,
     CodeBlock,
     Document,
     Heading,
@@ -32,113 +29,24 @@ from orgplane.importers.markdown import (
     Table,
 )
 from orgplane.importers.phrases import (
-    DepPhrase,
     parse_authority,
-    parse_dependencies,
     parse_forbidden_interface,
-    parse_inline_list,
     slug,
     split_code_name,
-    split_list,
 )
 from orgplane.importers.report import ImportReport
-from orgplane.importers.teams import kpi_rows, role_rows, rotation, template
-from orgplane.model import Location
+from orgplane.importers.tables import TableReader
+from orgplane.importers.teams import rotation, template
+from orgplane.importers.trees import TreeReader
 
-__all__ = ["Draft", "OrgDraft", "build", "clean"]
+__all__ = ["build"]
 
-KINDS = ("department", "squad", "unit", "subunit")
 _TREE_WORD = re.compile(r"\s*\b(tree|hierarchy|structure)\s*$", re.IGNORECASE)
-_SYMBOLS = re.compile(r"^[^\w(]+|[^\w)]+$")
-_RESPONSIBILITY_LABELS = {"responsibilities", "responsibility", "duties", "scope", "deliverables"}
-_KPI_LABELS = {"kpis", "kpi", "slos", "slo", "objectives", "okrs", "metrics"}
 _GLOSSARY = re.compile(r"^(?P<term>[A-Z][A-Za-z0-9/&-]{1,15})\s*[=:≡]\s*(?P<definition>.+)$")
 
 
-def clean(text: str) -> str:
-    """A heading or label without decoration: emoji, bullets, trailing colons."""
-    return _SYMBOLS.sub("", text.strip()).strip()
-
-
-@dataclass(slots=True)
-class Draft:
-    """A group being assembled from several places in several documents."""
-
-    code: str
-    name: str
-    kind: str
-    description: list[str] = field(default_factory=list)
-    responsibilities: list[str] = field(default_factory=list)
-    table_responsibilities: list[str] = field(default_factory=list)
-    stack: list[str] = field(default_factory=list)
-    kpis: list[str] = field(default_factory=list)
-    tree_kpis: list[str] = field(default_factory=list)
-    dependencies: list[DepPhrase] = field(default_factory=list)
-    boundaries: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    children: dict[str, Draft] = field(default_factory=dict)
-
-    def child(self, code: str, name: str, kind: str) -> Draft:
-        existing = self.children.get(code)
-        if existing is None:
-            existing = self.children[code] = Draft(code, name, kind)
-        elif name and len(name) > len(existing.name):
-            if existing.name and not _same(existing.name, name):
-                _add(existing.notes, f"Also written as: {existing.name}")
-            existing.name = name
-        elif name and not _same(existing.name, name):
-            _add(existing.notes, f"Also written as: {name}")
-        return existing
-
-
-@dataclass(slots=True)
-class OrgDraft:
-    """The org being assembled: its header, top-level groups, policies and notes."""
-
-    code: str = ""
-    name: str = ""
-    description: list[str] = field(default_factory=list)
-    groups: dict[str, Draft] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    glossary: dict[str, str] = field(default_factory=dict)
-    forbidden: list[tuple[str, str, str]] = field(default_factory=list)
-    authorities: list[tuple[str, list[str], str]] = field(default_factory=list)
-    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
-    kpis: list[tuple[str, str]] = field(default_factory=list)  #: (text, note) of the org's own KPIs
-    templates: list[dict[str, Any]] = field(default_factory=list)
-    gates: list[dict[str, Any]] = field(default_factory=list)
-    rotations: list[dict[str, Any]] = field(default_factory=list)
-
-    def group(self, code: str, name: str) -> Draft:
-        return Draft.child(self._root(), code, name, KINDS[0])
-
-    def _root(self) -> Draft:
-        root = Draft("", "", "")
-        root.children = self.groups
-        return root
-
-
-def _same(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
-
-
-def _add(items: list[str], text: str) -> None:
-    if text and text not in items:
-        items.append(text)
-
-
-class _Builder:
-    def __init__(self, org: OrgDraft, report: ImportReport, doc: Document) -> None:
-        self.org = org
-        self.report = report
-        self.doc = doc
-        self._consumed: set[int] = set()  # ids of blocks already read (the top tree)
-
-    def loc(self, line: int) -> Location:
-        return Location(self.doc.path, line, 1)
-
-    def claim(self, line: int, kind: str, target: str, text: str, end_line: int = 0) -> None:
-        self.report.claim(self.loc(line), kind, target, text, end_line)
+class _Builder(TableReader, TreeReader):
+    """Reads one document: finds its top tree, walks its sections, reads each block."""
 
     # -- the document -------------------------------------------------------------------
 
@@ -189,7 +97,7 @@ class _Builder:
         for node in root.children:
             parsed = split_code_name(node.label)
             if parsed.code is None:
-                _add(self.org.notes, node.label)
+                add_unique(self.org.notes, node.label)
                 self.claim(node.line, "note", "org", node.label)
                 continue
             self.org.group(parsed.code, parsed.name)
@@ -242,7 +150,7 @@ class _Builder:
                     self.org.templates.append(message)
                 self.claim(block.line, "template", target, block.text, block.end_line)
             else:
-                _add(notes, block.text.rstrip())
+                add_unique(notes, block.text.rstrip())
                 self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, Quote):
             self._quote(block, department)
@@ -257,7 +165,7 @@ class _Builder:
                 self.org.description.append(block.text)
                 self.claim(block.line, "description", target, block.text, block.end_line)
             else:
-                _add(notes, block.text)
+                add_unique(notes, block.text)
                 self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, ListBlock) and all(i.checked is not None for i in block.items):
             title = clean(section.title()) or "Checklist"
@@ -271,11 +179,11 @@ class _Builder:
             starts = [item.line for item in items] + [block.end_line + 1]
             for item, next_start in zip(items, starts[1:], strict=False):
                 text = "\n".join([item.text, *item.extra])
-                _add(notes, text)
+                add_unique(notes, text)
                 # An item runs until the next one starts (continuation lines included).
                 self.claim(item.line, "note", target, text, max(item.line, next_start - 1))
         elif isinstance(block, Html):
-            _add(notes, block.text.strip())
+            add_unique(notes, block.text.strip())
             self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, Rule):
             pass  # markup only
@@ -302,189 +210,10 @@ class _Builder:
             self.org.glossary[glossary["term"]] = glossary["definition"].strip()
             self.claim(block.line, "glossary", owner or "org", block.text, block.end_line)
         else:
-            _add(department.notes if department else self.org.notes, body)
+            add_unique(department.notes if department else self.org.notes, body)
             self.claim(block.line, "note", owner or "org", block.text, block.end_line)
 
     # -- breakdown tables ---------------------------------------------------------------
-
-    def _table(self, table: Table, department: Draft | None) -> None:
-        roles = classify_columns(table.header)
-        target = department.code if department else "org"
-        self.claim(table.line, "section", target, " | ".join(table.header))
-        for line, message in table.problems:
-            self.report.problem(self.loc(line), message)
-        if Column.GROUP not in roles and Column.CODE not in roles:
-            if self._team_table(table, target):
-                return
-            notes = department.notes if department else self.org.notes
-            for row in table.rows:
-                text = "; ".join(
-                    f"{head}: {cell.text}"
-                    for head, cell in zip(table.header, row, strict=False)
-                    if cell.text
-                )
-                _add(notes, text)
-                self.claim(row[0].line if row else table.line, "note", target, text)
-            return
-        for row in table.rows:
-            self._row(table, roles, row, department)
-
-    def _team_table(self, table: Table, target: str) -> bool:
-        """A role registry or roster, or a KPI table; False when the table is neither."""
-        found_roles = role_rows(table)
-        if found_roles:
-            for role in found_roles:
-                line = role.pop("line")
-                known = self.org.roles.setdefault(
-                    role["id"], {"id": role["id"], "name": role["name"]}
-                )
-                for key, value in role.items():
-                    if isinstance(value, list):
-                        known.setdefault(key, [])
-                        known[key].extend(v for v in value if v not in known[key])
-                    else:
-                        known.setdefault(key, value)
-                self.claim(line, "role", target, role["name"])
-            return True
-        found_kpis = kpi_rows(table)
-        if found_kpis:
-            for text, note, line in found_kpis:
-                if (text, note) not in self.org.kpis:
-                    self.org.kpis.append((text, note))
-                self.claim(line, "kpi", target, text)
-            return True
-        return False
-
-    def _row(
-        self, table: Table, roles: list[Column], row: list[Cell], department: Draft | None
-    ) -> None:
-        cells = dict(zip(roles, row, strict=False))
-        line = row[0].line if row else table.line
-        label = ""
-        if Column.GROUP in cells:
-            cell = cells[Column.GROUP]
-            label = cell.bold or cell.text
-        code_cell, name_cell = cells.get(Column.CODE), cells.get(Column.NAME)
-        if code_cell is not None:
-            label = f"{code_cell.text} {name_cell.text if name_cell else ''}".strip()
-        parsed = split_code_name(clean(label.replace("\n", " ")))
-        if not parsed.code:
-            text = " | ".join(cell.text for cell in row)
-            self.report.problem(self.loc(line), f"table row names no group code: {text[:60]!r}")
-            notes = department.notes if department else self.org.notes
-            _add(notes, text)
-            self.claim(line, "note", department.code if department else "org", text)
-            return
-        kind = KINDS[1] if department is not None else KINDS[0]
-        squad = (
-            department.child(parsed.code, parsed.name, kind)
-            if department
-            else self.org.group(parsed.code, parsed.name)
-        )
-        path = f"{department.code}/{squad.code}" if department else squad.code
-        for marker in parsed.markers:
-            _add(squad.notes, f"Marked ({marker}) in the document")
-        self.claim(line, "group", path, label)
-        for role, head, cell in zip(roles, table.header, row, strict=False):
-            if role in (Column.GROUP, Column.CODE, Column.NAME) or not cell.text:
-                continue
-            self._cell(role, head, cell, squad, path)
-
-    def _cell(self, role: Column, head: str, cell: Cell, squad: Draft, path: str) -> None:
-        items = cell.items if len(cell.items) > 1 else [cell.text.replace("\n", " ")]
-        if role is Column.UNITS:
-            for item in items:
-                unit = split_code_name(item)
-                if unit.code is None:
-                    _add(squad.notes, f"{head}: {item}")
-                    self.claim(cell.line, "note", path, item)
-                    continue
-                squad.child(unit.code, unit.name, _deeper(squad.kind))
-                self.claim(cell.line, "unit", f"{path}/{unit.code}", item)
-        elif role is Column.RESPONSIBILITIES:
-            listed = items if len(items) > 1 else split_list(items[0])
-            squad.table_responsibilities.extend(
-                x for x in listed if x not in squad.table_responsibilities
-            )
-            _add(squad.description, cell.text.replace("\n", "; "))
-            self.claim(cell.line, "responsibility", path, cell.text)
-        elif role is Column.STACK:
-            for item in items if len(items) > 1 else split_list(items[0]):
-                _add(squad.stack, item)
-            self.claim(cell.line, "stack", path, cell.text)
-        elif role is Column.KPIS:
-            for item in items:
-                _add(squad.kpis, item)
-            self.claim(cell.line, "kpi", path, cell.text)
-        elif role is Column.DEPENDENCIES:
-            for item in items:
-                phrases = parse_dependencies(item)
-                if phrases is None:
-                    _add(squad.notes, f"{head}: {item}")
-                    self.report.problem(
-                        self.loc(cell.line), f"not a dependency phrase: {item!r} (kept as a note)"
-                    )
-                    self.claim(cell.line, "note", path, item)
-                    continue
-                squad.dependencies.extend(p for p in phrases if p not in squad.dependencies)
-                self.claim(cell.line, "dependency", path, item)
-        elif role is Column.BOUNDARY:
-            _add(squad.boundaries, cell.text.replace("\n", "; "))
-            self.claim(cell.line, "boundary", path, cell.text)
-        else:
-            _add(squad.notes, f"{head}: {cell.text.replace(chr(10), '; ')}")
-            self.claim(cell.line, "note", path, cell.text)
-
-    # -- trees --------------------------------------------------------------------------
-
-    def _tree(self, block: CodeBlock, department: Draft) -> None:
-        tree = parse_box_tree(block.text, block.line)
-        for line, message in tree.problems:
-            self.report.problem(self.loc(line), f"tree: {message}")
-        for line, text in tree.stray:
-            _add(department.notes, text)
-            self.claim(line, "note", department.code, text)
-        for root in tree.roots:
-            parsed = split_code_name(root.label)
-            if parsed.code == department.code:  # the root line is the department itself
-                if parsed.name and not _same(parsed.name, department.name):
-                    _add(department.notes, f"Also written as: {parsed.name}")
-                self.claim(root.line, "group", department.code, root.label)
-                self._tree_children(root, department, department.code)
-            else:
-                self._tree_children(TreeNode("", root.line, 1, [root]), department, department.code)
-
-    def _tree_children(self, node: TreeNode, group: Draft, path: str) -> None:
-        for child in node.children:
-            inline = parse_inline_list(child.label)
-            label = clean(inline[0]).lower() if inline else ""
-            items = [*inline[1], *(c.label for c in child.children)] if inline else []
-            if inline and label in _RESPONSIBILITY_LABELS:
-                for item in items:
-                    _add(group.responsibilities, item)
-                self._claim_subtree(child, "responsibility", path)
-            elif inline and label in _KPI_LABELS:
-                for item in items:
-                    _add(group.tree_kpis, item)
-                self._claim_subtree(child, "kpi", path)
-            else:
-                parsed = split_code_name(child.label)
-                if parsed.code is None:
-                    _add(group.notes, child.label)
-                    self.claim(child.line, "note", path, child.label)
-                    self._tree_children(child, group, path)
-                    continue
-                sub = group.child(parsed.code, parsed.name, _deeper(group.kind))
-                self.claim(child.line, "group", f"{path}/{sub.code}", child.label)
-                self._tree_children(child, sub, f"{path}/{sub.code}")
-
-    def _claim_subtree(self, node: TreeNode, kind: str, path: str) -> None:
-        for item in node.walk():
-            self.claim(item.line, kind, path, item.label)
-
-
-def _deeper(kind: str) -> str:
-    return KINDS[min(KINDS.index(kind) + 1, len(KINDS) - 1)] if kind in KINDS else "unit"
 
 
 def _flatten(items: list[ListItem]) -> list[ListItem]:

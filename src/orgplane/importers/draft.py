@@ -1,0 +1,95 @@
+"""The drafts an import assembles: groups and the org, before they become the model.
+
+Pure; imports nothing from orgplane. A draft collects what several places of several
+documents say about one group, without duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgplane.importers.phrases import DepPhrase
+
+__all__ = ["KINDS", "Draft", "OrgDraft", "add_unique", "clean", "deeper", "same_name"]
+
+KINDS = ("department", "squad", "unit", "subunit")
+_SYMBOLS = re.compile(r"^[^\w(]+|[^\w)]+$")
+
+
+def clean(text: str) -> str:
+    """A heading or label without decoration: emoji, bullets, trailing colons."""
+    return _SYMBOLS.sub("", text.strip()).strip()
+
+
+@dataclass(slots=True)
+class Draft:
+    """A group being assembled from several places in several documents."""
+
+    code: str
+    name: str
+    kind: str
+    description: list[str] = field(default_factory=list)
+    responsibilities: list[str] = field(default_factory=list)
+    table_responsibilities: list[str] = field(default_factory=list)
+    stack: list[str] = field(default_factory=list)
+    kpis: list[str] = field(default_factory=list)
+    tree_kpis: list[str] = field(default_factory=list)
+    dependencies: list[DepPhrase] = field(default_factory=list)
+    boundaries: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    children: dict[str, Draft] = field(default_factory=dict)
+
+    def child(self, code: str, name: str, kind: str) -> Draft:
+        existing = self.children.get(code)
+        if existing is None:
+            existing = self.children[code] = Draft(code, name, kind)
+        elif name and len(name) > len(existing.name):
+            if existing.name and not same_name(existing.name, name):
+                add_unique(existing.notes, f"Also written as: {existing.name}")
+            existing.name = name
+        elif name and not same_name(existing.name, name):
+            add_unique(existing.notes, f"Also written as: {name}")
+        return existing
+
+
+@dataclass(slots=True)
+class OrgDraft:
+    """The org being assembled: its header, top-level groups, policies and notes."""
+
+    code: str = ""
+    name: str = ""
+    description: list[str] = field(default_factory=list)
+    groups: dict[str, Draft] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    glossary: dict[str, str] = field(default_factory=dict)
+    forbidden: list[tuple[str, str, str]] = field(default_factory=list)
+    authorities: list[tuple[str, list[str], str]] = field(default_factory=list)
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kpis: list[tuple[str, str]] = field(default_factory=list)  #: (text, note) of the org's own KPIs
+    templates: list[dict[str, Any]] = field(default_factory=list)
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    rotations: list[dict[str, Any]] = field(default_factory=list)
+
+    def group(self, code: str, name: str) -> Draft:
+        return Draft.child(self._root(), code, name, KINDS[0])
+
+    def _root(self) -> Draft:
+        root = Draft("", "", "")
+        root.children = self.groups
+        return root
+
+
+def same_name(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+def add_unique(items: list[str], text: str) -> None:
+    if text and text not in items:
+        items.append(text)
+
+
+def deeper(kind: str) -> str:
+    """The kind one level below ``kind`` (a squad's children are units)."""
+    return KINDS[min(KINDS.index(kind) + 1, len(KINDS) - 1)] if kind in KINDS else "unit"

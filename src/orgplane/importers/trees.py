@@ -1,0 +1,65 @@
+"""Reading box-drawing trees: groups, their units, and itemized responsibilities and KPIs.
+
+Imports ``importers.context``, ``importers.draft``, ``importers.boxtree``,
+``importers.phrases`` and ``importers.markdown``.
+"""
+
+from __future__ import annotations
+
+from orgplane.importers.boxtree import TreeNode, parse_box_tree
+from orgplane.importers.context import DocumentReader
+from orgplane.importers.draft import Draft, add_unique, clean, deeper, same_name
+from orgplane.importers.markdown import CodeBlock
+from orgplane.importers.phrases import parse_inline_list, split_code_name
+
+__all__ = ["TreeReader"]
+
+_RESPONSIBILITY_LABELS = {"responsibilities", "responsibility", "duties", "scope", "deliverables"}
+_KPI_LABELS = {"kpis", "kpi", "slos", "slo", "objectives", "okrs", "metrics"}
+
+
+class TreeReader(DocumentReader):
+    def _tree(self, block: CodeBlock, department: Draft) -> None:
+        tree = parse_box_tree(block.text, block.line)
+        for line, message in tree.problems:
+            self.report.problem(self.loc(line), f"tree: {message}")
+        for line, text in tree.stray:
+            add_unique(department.notes, text)
+            self.claim(line, "note", department.code, text)
+        for root in tree.roots:
+            parsed = split_code_name(root.label)
+            if parsed.code == department.code:  # the root line is the department itself
+                if parsed.name and not same_name(parsed.name, department.name):
+                    add_unique(department.notes, f"Also written as: {parsed.name}")
+                self.claim(root.line, "group", department.code, root.label)
+                self._tree_children(root, department, department.code)
+            else:
+                self._tree_children(TreeNode("", root.line, 1, [root]), department, department.code)
+
+    def _tree_children(self, node: TreeNode, group: Draft, path: str) -> None:
+        for child in node.children:
+            inline = parse_inline_list(child.label)
+            label = clean(inline[0]).lower() if inline else ""
+            items = [*inline[1], *(c.label for c in child.children)] if inline else []
+            if inline and label in _RESPONSIBILITY_LABELS:
+                for item in items:
+                    add_unique(group.responsibilities, item)
+                self._claim_subtree(child, "responsibility", path)
+            elif inline and label in _KPI_LABELS:
+                for item in items:
+                    add_unique(group.tree_kpis, item)
+                self._claim_subtree(child, "kpi", path)
+            else:
+                parsed = split_code_name(child.label)
+                if parsed.code is None:
+                    add_unique(group.notes, child.label)
+                    self.claim(child.line, "note", path, child.label)
+                    self._tree_children(child, group, path)
+                    continue
+                sub = group.child(parsed.code, parsed.name, deeper(group.kind))
+                self.claim(child.line, "group", f"{path}/{sub.code}", child.label)
+                self._tree_children(child, sub, f"{path}/{sub.code}")
+
+    def _claim_subtree(self, node: TreeNode, kind: str, path: str) -> None:
+        for item in node.walk():
+            self.claim(item.line, kind, path, item.label)
