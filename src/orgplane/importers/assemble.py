@@ -43,7 +43,9 @@ def _resolve(target: str, by_code: dict[str, list[str]], top: dict[str, Draft]) 
     return target
 
 
-def _group(draft: Draft, by_code: dict[str, list[str]], top: dict[str, Draft]) -> dict[str, Any]:
+def _group(
+    draft: Draft, by_code: dict[str, list[str]], top: dict[str, Draft], paths: set[str]
+) -> dict[str, Any]:
     out: dict[str, Any] = {"code": draft.code, "kind": draft.kind, "name": draft.name or draft.code}
     if draft.description:
         out["description"] = "\n".join(draft.description)
@@ -63,7 +65,6 @@ def _group(draft: Draft, by_code: dict[str, list[str]], top: dict[str, Draft]) -
     if draft.kpis and draft.tree_kpis and draft.tree_kpis != draft.kpis:
         notes.append("KPIs also written as: " + "; ".join(draft.tree_kpis))
     if draft.dependencies:
-        paths = {path for found in by_code.values() for path in found}
         dependencies: list[dict[str, Any]] = []
         for dep in draft.dependencies:
             # "1B/1C" names two groups, "1F/F-2" one group by its path: the org decides.
@@ -81,13 +82,14 @@ def _group(draft: Draft, by_code: dict[str, list[str]], top: dict[str, Draft]) -
     if notes:
         out["notes"] = notes
     if draft.children:
-        out["groups"] = [_group(child, by_code, top) for child in draft.children.values()]
+        out["groups"] = [_group(child, by_code, top, paths) for child in draft.children.values()]
     return out
 
 
 def to_org(draft: OrgDraft) -> Org:
     """The draft as a validated org (a bug, not bad input, if it does not validate)."""
     by_code = _paths(draft.groups)
+    paths = {path for found in by_code.values() for path in found}
     name = draft.name or "Imported organization"
     code = draft.code or _acronym(name)
     policies: dict[str, Any] = {}
@@ -105,7 +107,7 @@ def to_org(draft: OrgDraft) -> Org:
             }
             for group, subjects, note in draft.authorities
         ]
-    groups = [_group(group, by_code, draft.groups) for group in draft.groups.values()]
+    groups = [_group(group, by_code, draft.groups, paths) for group in draft.groups.values()]
     kpis = [{"text": text, **({"note": note} if note else {})} for text, note in draft.kpis]
     if kpis and not groups:
         # A team document: the team is the one group, and its KPIs are the team's.

@@ -62,16 +62,20 @@ def looks_like_tree(text: str) -> bool:
     return branches >= 2
 
 
+# One match per line: guides (a "|" counts as a guide unless strokes follow it), then
+# the connector and the label. The connector's column is the length of the guides.
+_LINE = re.compile(
+    r"^(?P<guides>(?:[│┃║¦:\s]|\|(?![─━═\-]))*)"
+    r"(?:[├└┣┗╠╚┝┕╰╟╙]|[|+`\\])(?:[─━═\-]+)[>►▶]?\s*(?P<label>\S.*)$"
+)
+
+
 def _match(line: str) -> tuple[int, str] | None:
     """The connector's column (0-based) and the label, if the line is a branch."""
-    for start, char in enumerate(line):
-        # "|" is a guide in "|   |--" and a branch glyph in "|--": try the branch first.
-        found = _BRANCH.match(line, start)
-        if found is not None and found.group("label"):
-            return start, found.group("label").rstrip()
-        if char not in _GUIDES:
-            return None
-    return None
+    found = _LINE.match(line)
+    if found is None:
+        return None
+    return len(found.group("guides")), found.group("label").rstrip()
 
 
 def parse_box_tree(text: str, first_line: int = 1) -> BoxTree:

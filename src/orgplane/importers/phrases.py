@@ -30,6 +30,7 @@ __all__ = [
 _CODE = re.compile(r"^[A-Z0-9]{1,6}(?:-[A-Z0-9]{1,6}(?:\.\d+|[a-z])?){0,3}$")
 # Severities, percentiles and levels look like codes but are not ("P95", "P0", "L1", "S3").
 _NOT_CODE = re.compile(r"^(?:[PLS]\d+|\d+[A-Za-z]{0,2}|[A-Z]{1,5})$")
+_DIGIT = re.compile(r"\d")
 _GENERIC = re.compile(r"^(?:department|team|squad|unit|layer|division|group)\s+", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^\s*(?:[–—:.|]|-(?=\s))\s*")
 _MARKER = re.compile(
@@ -47,7 +48,7 @@ class CodeName:
 
 def looks_like_code(token: str) -> bool:
     """ "1A", "A-1", "U-V1", "U-CI1", "2B", "U-OPS1", "1F-2"; not "P95", "SRE", "24h", "CI/CD"."""
-    if len(token) > 12 or not any(ch.isdigit() for ch in token) or not _CODE.match(token):
+    if len(token) > 12 or not _DIGIT.search(token) or not _CODE.match(token):
         return False
     if _NOT_CODE.match(token):
         # A digit followed by one capital ("1A", "2B") is a department code; bare numbers,
