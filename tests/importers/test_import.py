@@ -170,3 +170,25 @@ def test_team_document_roles_kpis_and_processes() -> None:
     assert not [f for f in default_registry().check(org) if f.code == "OP114"]
     text = "".join(spec_files(org).values())
     assert text.count("INF-0") == 6  # only in the roles' internal_id fields
+
+
+def test_team_document_with_named_subteams() -> None:
+    result = import_paths([_seed("002")])
+    org = result.org
+    assert org.name == "Data Infrastructure Team"
+    assert [g.name for g in org.groups] == [
+        "Data Platform Team",
+        "Data Engineering Team",
+        "MLOps Team",
+        "BI Services Team",
+    ]
+    assert "Helm-based deployments and upgrades" in org.groups[0].responsibilities
+    owned = {
+        e.name for e in org.catalog if e.owner == org.groups[0].code and e.kind.value == "system"
+    }
+    assert {"HDFS", "YARN", "Airflow", "Spark", "ZooKeeper"} <= owned
+    offerings = [e for e in org.catalog if e.kind.value == "offering"]
+    assert len(offerings) == 29
+    assert offerings[0].tools == ["Helm", "Kubernetes CSI"]
+    files = spec_files(org)
+    assert list(files)[:2] == ["org.yaml", "1-data-platform-team.yaml"]  # document order kept

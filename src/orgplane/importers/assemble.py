@@ -118,8 +118,19 @@ def to_org(draft: OrgDraft) -> Org:
         {**role, "description": "\n".join(role["description"])} if "description" in role else role
         for role in draft.roles.values()
     ]
+    catalog: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for entry in draft.catalog:
+        base = slug(entry["name"])[:56]
+        ident, n = base, 1
+        while ident in seen:  # two entries of one name: number the later ones
+            n += 1
+            ident = f"{base}-{n}"
+        seen.add(ident)
+        catalog.append({"id": ident, **{k: v for k, v in entry.items() if v}})
     document: dict[str, Any] = {
         "code": code,
+        "catalog": catalog,
         "name": name,
         "groups": groups,
         "roles": roles,

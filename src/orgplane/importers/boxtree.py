@@ -14,10 +14,6 @@ from dataclasses import dataclass, field
 
 __all__ = ["BoxTree", "TreeNode", "looks_like_tree", "parse_box_tree"]
 
-# A connector: a branch glyph followed by one or more horizontal strokes.
-_BRANCH = re.compile(
-    r"(?P<branch>[├└┣┗╠╚┝┕]|[|+`\\])(?P<stroke>[─━═\-]+|──)[>►▶]?\s*(?P<label>\S.*)?$"
-)
 _GUIDES = set("│┃║|¦:  \t")
 _BOX_CHARS = set("┌┐┘┬┴┼▼▲►◄")
 

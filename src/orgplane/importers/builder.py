@@ -88,6 +88,31 @@ class _Builder(TableReader, TreeReader):
                     continue
                 self._top_tree(root, block)
                 return
+        # No tree of coded departments: a team document may draw its sub-teams by name,
+        # each with what it does below it ("Data Platform Team" → HDFS, YARN, …).
+        for section in sections:
+            for block in section.blocks:
+                if not isinstance(block, CodeBlock) or not looks_like_tree(block.text):
+                    continue
+                roots = parse_box_tree(block.text, block.line).roots
+                if not roots or len(roots[0].children) < 2:
+                    continue
+                named = roots[0].children
+                if all(n.children and split_code_name(n.label).code is None for n in named):
+                    self._team_tree(roots[0], block)
+                    return
+
+    def _team_tree(self, root: TreeNode, block: CodeBlock) -> None:
+        self.org.name = self.org.name or clean(root.label)
+        self.claim(root.line, "org", "org", root.label)
+        for node in root.children:
+            name = clean(node.label)
+            team = self.org.group(slug(name), name, "team")
+            self.claim(node.line, "group", team.code, node.label)
+            for item in node.walk()[1:]:
+                add_unique(team.responsibilities, item.label)
+                self.claim(item.line, "responsibility", team.code, item.label)
+        self._consumed.add(id(block))
 
     def _top_tree(self, root: TreeNode, block: CodeBlock) -> None:
         name, code = _org_name_code(root.label)
@@ -107,7 +132,10 @@ class _Builder(TableReader, TreeReader):
     def _department_of(self, heading: Heading) -> Draft | None:
         parsed = split_code_name(_TREE_WORD.sub("", clean(heading.text)))
         if parsed.code is None:
-            return None
+            # A section about a group the document named without a code ("1- Data
+            # Platform Team").
+            wanted = _bare(parsed.name)
+            return next((g for g in self.org.groups.values() if _bare(g.name) == wanted), None)
         if parsed.code in self.org.groups or heading.level <= 2:
             name = parsed.name if not _TREE_WORD.search(clean(heading.text)) else ""
             return self.org.group(parsed.code, name)
@@ -174,14 +202,24 @@ class _Builder(TableReader, TreeReader):
                 self.org.gates.append(gate)
             for item in block.items:
                 self.claim(item.line, "gate", target, item.text)
+        elif (
+            isinstance(block, ListBlock)
+            and department is not None
+            and _bare(clean(section.title())).startswith("owns")
+        ):
+            # "Owns:" — the systems this group owns, for the catalog.
+            items = _flatten(block.items)
+            for item, end in zip(items, _item_ends(items, block.end_line), strict=True):
+                self.org.catalog.append(
+                    {"name": item.text, "owner": department.code, "kind": "system"}
+                )
+                self.claim(item.line, "catalog", department.code, item.text, end)
         elif isinstance(block, ListBlock):
             items = _flatten(block.items)
-            starts = [item.line for item in items] + [block.end_line + 1]
-            for item, next_start in zip(items, starts[1:], strict=False):
+            for item, end in zip(items, _item_ends(items, block.end_line), strict=True):
                 text = "\n".join([item.text, *item.extra])
                 add_unique(notes, text)
-                # An item runs until the next one starts (continuation lines included).
-                self.claim(item.line, "note", target, text, max(item.line, next_start - 1))
+                self.claim(item.line, "note", target, text, end)
         elif isinstance(block, Html):
             add_unique(notes, block.text.strip())
             self.claim(block.line, "note", target, block.text, block.end_line)
@@ -214,6 +252,17 @@ class _Builder(TableReader, TreeReader):
             self.claim(block.line, "note", owner or "org", block.text, block.end_line)
 
     # -- breakdown tables ---------------------------------------------------------------
+
+
+def _bare(name: str) -> str:
+    """A name for matching: no trailing "(Infra-Level)"-style qualifier, any case."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name).casefold()
+
+
+def _item_ends(items: list[ListItem], end_line: int) -> list[int]:
+    """The last line of each item: it runs until the next one starts (continuations too)."""
+    starts = [item.line for item in items] + [end_line + 1]
+    return [max(item.line, nxt - 1) for item, nxt in zip(items, starts[1:], strict=False)]
 
 
 def _flatten(items: list[ListItem]) -> list[ListItem]:

@@ -71,9 +71,10 @@ class OrgDraft:
     templates: list[dict[str, Any]] = field(default_factory=list)
     gates: list[dict[str, Any]] = field(default_factory=list)
     rotations: list[dict[str, Any]] = field(default_factory=list)
+    catalog: list[dict[str, Any]] = field(default_factory=list)  #: name, owner, kind, tools
 
-    def group(self, code: str, name: str) -> Draft:
-        return Draft.child(self._root(), code, name, KINDS[0])
+    def group(self, code: str, name: str, kind: str = KINDS[0]) -> Draft:
+        return Draft.child(self._root(), code, name, kind)
 
     def _root(self) -> Draft:
         root = Draft("", "", "")

@@ -12,7 +12,7 @@ from orgplane.importers.context import DocumentReader
 from orgplane.importers.draft import KINDS, Draft, add_unique, clean, deeper
 from orgplane.importers.markdown import Cell, Table
 from orgplane.importers.phrases import parse_dependencies, split_code_name, split_list
-from orgplane.importers.teams import kpi_rows, role_rows
+from orgplane.importers.teams import kpi_rows, role_rows, task_rows
 
 __all__ = ["TableReader"]
 
@@ -56,6 +56,15 @@ class TableReader(DocumentReader):
                     else:
                         known.setdefault(key, value)
                 self.claim(line, "role", target, role["name"])
+            return True
+        found_tasks = task_rows(table)
+        if found_tasks and target != "org":
+            # Sample tasks a group takes on: its request catalog, with the tools they use.
+            for task, tools, line in found_tasks:
+                self.org.catalog.append(
+                    {"name": task, "owner": target, "kind": "offering", "tools": tools}
+                )
+                self.claim(line, "catalog", target, task)
             return True
         found_kpis = kpi_rows(table)
         if found_kpis:

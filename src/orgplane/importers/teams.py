@@ -12,9 +12,9 @@ from typing import Any
 
 from orgplane.importers.columns import header_words
 from orgplane.importers.markdown import Table
-from orgplane.importers.phrases import slug
+from orgplane.importers.phrases import slug, split_list
 
-__all__ = ["kpi_rows", "role_rows", "rotation", "template"]
+__all__ = ["kpi_rows", "role_rows", "rotation", "task_rows", "template"]
 
 _FIELD_LINE = re.compile(r"^[A-Z][A-Z_ ]{1,30}:\s*\S")
 _INTERNAL = {"internal", "id"}
@@ -70,6 +70,23 @@ def kpi_rows(table: Table) -> list[tuple[str, str, int]] | None:
         )
         out.append((f"{name} {goal}".strip(), note, row[0].line))
     return out
+
+
+def task_rows(table: Table) -> list[tuple[str, list[str], int]] | None:
+    """A "Subtask | Framework / Tool" table as (task, tools, line), or None."""
+    words = [header_words(h) for h in table.header]
+    if len(words) < 2 or not words[0] & {"task", "subtask", "request", "example"}:
+        return None
+    tools = next(
+        (i for i, w in enumerate(words) if w & {"tool", "framework", "stack", "technology"}), None
+    )
+    if tools is None:
+        return None
+    return [
+        (row[0].text, split_list(row[tools].text), row[0].line)
+        for row in table.rows
+        if row and row[0].text
+    ]
 
 
 def template(text: str, title: str) -> dict[str, Any] | None:

@@ -82,10 +82,14 @@ def spec_files(org: Org, header: str = "") -> dict[str, str]:
     document = org_to_document(org)
     groups = document.pop("groups", [])
     files = {"org.yaml": header + _dump(document)}
-    for group, data in zip(org.groups, groups, strict=True):
-        name = re.sub(r"[^a-z0-9]+", "-", group.code.lower()).strip("-") or "group"
-        while f"{name}.yaml" in files:
-            name += "-"
+    names = [
+        re.sub(r"[^a-z0-9]+", "-", group.code.lower()).strip("-") or "group" for group in org.groups
+    ]
+    if names != sorted(names) or len(set(names)) != len(names) or "org" in names:
+        # A folder merges in file-name order: number the files so the org keeps its order.
+        width = len(str(len(names)))
+        names = [f"{i:0{width}d}-{name}" for i, name in enumerate(names, start=1)]
+    for name, data in zip(names, groups, strict=True):
         files[f"{name}.yaml"] = header + _dump({"groups": [data]})
     return files
 
