@@ -192,3 +192,25 @@ def test_team_document_with_named_subteams() -> None:
     assert offerings[0].tools == ["Helm", "Kubernetes CSI"]
     files = spec_files(org)
     assert list(files)[:2] == ["org.yaml", "1-data-platform-team.yaml"]  # document order kept
+
+
+def test_prose_policies_and_planned_headcounts() -> None:
+    org = import_paths([_seed("003")]).org
+    roles = {role.name: role.headcount for role in org.roles}
+    assert str(roles["Senior Infrastructure Engineers"]) == "2-3"
+    assert str(roles["Infrastructure Engineers"]) == "3-4"
+    assert roles["Infrastructure Lead"] is None
+    policies = org.policies
+    assert [(c.name, c.risk) for c in policies.change_classes] == [
+        ("Standard", "low"),
+        ("Normal", "medium"),
+        ("Emergency", "high"),
+    ]
+    assert policies.change_classes[2].approvers == ["Infrastructure Lead"]
+    assert [(r.name, r.every, r.after) for r in policies.review_cadences] == [
+        ("Architecture", "quarterly", []),
+        ("Security", "monthly", []),
+        ("Cost", "monthly", []),
+        ("Post-Incident", None, ["P0", "P1"]),
+    ]
+    assert policies.career_ladder == ["Engineer", "Senior", "Lead"]

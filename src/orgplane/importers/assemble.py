@@ -98,6 +98,12 @@ def to_org(draft: OrgDraft) -> Org:
             {"groups": [a, _resolve(b, by_code, draft.groups)], "note": note}
             for a, b, note in draft.forbidden
         ]
+    if draft.change_classes:
+        policies["change_classes"] = draft.change_classes
+    if draft.review_cadences:
+        policies["review_cadences"] = draft.review_cadences
+    if draft.career_ladder:
+        policies["career_ladder"] = draft.career_ladder
     if draft.authorities:
         policies["authorities"] = [
             {

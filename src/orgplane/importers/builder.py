@@ -33,8 +33,17 @@ from orgplane.importers.phrases import (
     parse_forbidden_interface,
     slug,
     split_code_name,
+    split_list,
 )
 from orgplane.importers.report import ImportReport
+from orgplane.importers.rules_text import (
+    approvers,
+    cadences,
+    career_ladder,
+    change_classes,
+    headcount_role,
+    labelled,
+)
 from orgplane.importers.tables import TableReader
 from orgplane.importers.teams import rotation, template
 from orgplane.importers.trees import TreeReader
@@ -182,6 +191,8 @@ class _Builder(TableReader, TreeReader):
                 self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, Quote):
             self._quote(block, department)
+        elif isinstance(block, Paragraph) and self._prose_policy(block, target):
+            pass
         elif isinstance(block, Paragraph):
             described = department.description if department else self.org.description
             if block.text in described:  # the same document read twice, or an earlier version
@@ -214,6 +225,8 @@ class _Builder(TableReader, TreeReader):
                     {"name": item.text, "owner": department.code, "kind": "system"}
                 )
                 self.claim(item.line, "catalog", department.code, item.text, end)
+        elif isinstance(block, ListBlock) and self._headcount_roles(block, target):
+            pass
         elif isinstance(block, ListBlock):
             items = _flatten(block.items)
             for item, end in zip(items, _item_ends(items, block.end_line), strict=True):
@@ -225,6 +238,61 @@ class _Builder(TableReader, TreeReader):
             self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, Rule):
             pass  # markup only
+
+    def _prose_policy(self, block: Paragraph, target: str) -> bool:
+        """ "Change Types: …", "Change Approval: …", "Infrastructure Reviews: …" paragraphs."""
+        found = labelled(block.text)
+        if found is None:
+            return False
+        label, rest = found
+        words = label.lower()
+        org = self.org
+        if "change" in words and (classes := change_classes(rest)) is not None:
+            org.change_classes.extend(c for c in classes if c not in org.change_classes)
+        elif "approv" in words and (rows := approvers(rest)) is not None:
+            for who, what in rows:
+                risk = next(
+                    (r for r in ("high", "medium", "normal", "low") if r in what.lower()), None
+                )
+                risk = "medium" if risk == "normal" else risk
+                for change in org.change_classes:
+                    if change["risk"] == risk:
+                        change.setdefault("approvers", []).append(who)
+                add_unique(org.notes, f"{label}: {who} ({what})")
+        elif "review" in words and (found_cadences := cadences(rest)) is not None:
+            org.review_cadences.extend(c for c in found_cadences if c not in org.review_cadences)
+        elif "career" in words and (ladder := career_ladder(rest)) is not None:
+            org.career_ladder = org.career_ladder or ladder
+            add_unique(org.notes, block.text)
+        else:
+            return False
+        self.claim(block.line, "policy", target, block.text, block.end_line)
+        return True
+
+    def _headcount_roles(self, block: ListBlock, target: str) -> bool:
+        """A list of "**Role (2-3)**: duties" items: the roles and their planned headcount."""
+        found = [labelled(item.text) for item in block.items]
+        roles = [headcount_role(*f) if f else None for f in found]
+        if sum(role is not None for role in roles) < 2:
+            return False
+        # A labelled item without a range in such a list is a role too ("Lead: …").
+        roles = [
+            role
+            or (
+                {"id": slug(f[0]), "name": f[0], "responsibilities": split_list(f[1])}
+                if f
+                else None
+            )
+            for role, f in zip(roles, found, strict=True)
+        ]
+        for item, role in zip(block.items, roles, strict=True):
+            if role is None:
+                add_unique(self.org.notes, item.text)
+                self.claim(item.line, "note", target, item.text)
+                continue
+            self.org.roles.setdefault(role["id"], role)
+            self.claim(item.line, "role", target, item.text)
+        return True
 
     def _quote(self, block: Quote, department: Draft | None) -> None:
         text = " ".join(line.strip() for line in block.text.splitlines() if line.strip())

@@ -72,6 +72,9 @@ class OrgDraft:
     gates: list[dict[str, Any]] = field(default_factory=list)
     rotations: list[dict[str, Any]] = field(default_factory=list)
     catalog: list[dict[str, Any]] = field(default_factory=list)  #: name, owner, kind, tools
+    change_classes: list[dict[str, Any]] = field(default_factory=list)
+    review_cadences: list[dict[str, Any]] = field(default_factory=list)
+    career_ladder: list[str] = field(default_factory=list)
 
     def group(self, code: str, name: str, kind: str = KINDS[0]) -> Draft:
         return Draft.child(self._root(), code, name, kind)

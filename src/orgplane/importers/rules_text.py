@@ -1,0 +1,117 @@
+"""Policies written as prose: change classes and their approvers, review cadences,
+headcount ranges of roles, career ladders.
+
+Pure; imports ``importers.phrases``. Each reader takes the text after a label
+("Change Types: Standard (low-risk, pre-approved), …") and returns plain data, or None
+when the text does not have that shape.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from orgplane.importers.phrases import slug, split_list
+
+__all__ = ["approvers", "cadences", "career_ladder", "change_classes", "headcount_role", "labelled"]
+
+_LABELLED = re.compile(r"^(?P<label>[A-Z][^:\n]{1,48}):\s*(?P<rest>\S.*)$", re.S)
+_PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^)]*)\)$")
+_RISK = re.compile(r"\b(low|medium|high|critical)[- ]risk\b", re.I)
+_HEADCOUNT = re.compile(
+    r"^(?P<name>.+?)\s*\((?P<min>\d+)\s*(?:[-–]\s*(?P<max>\d+)|(?P<plus>\+))?\)$"
+)
+_EVERY = {
+    "daily": "daily",
+    "weekly": "weekly",
+    "bi-weekly": "2-weeks",
+    "biweekly": "2-weeks",
+    "fortnightly": "2-weeks",
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "semi-annually": "semi-annually",
+    "semi-annual": "semi-annually",
+    "half-yearly": "semi-annually",
+    "annually": "annually",
+    "yearly": "annually",
+}
+
+
+def labelled(text: str) -> tuple[str, str] | None:
+    """ "Change Types: …" → ("Change Types", "…")."""
+    found = _LABELLED.match(text.strip())
+    return (found["label"].strip(), found["rest"].strip()) if found else None
+
+
+def _parts(text: str) -> list[tuple[str, str]] | None:
+    out = []
+    for part in split_list(text):
+        found = _PAREN.match(part)
+        if found is None:
+            return None
+        out.append((found["name"].strip(), found["inner"].strip()))
+    return out or None
+
+
+def change_classes(text: str) -> list[dict[str, Any]] | None:
+    """ "Standard (low-risk, pre-approved), Normal (medium-risk, require review), …"."""
+    parts = _parts(text)
+    if parts is None or not all(_RISK.search(inner) for _, inner in parts):
+        return None
+    out = []
+    for name, inner in parts:
+        risk = _RISK.search(inner)
+        assert risk is not None
+        rest = [p for p in split_list(inner) if not _RISK.fullmatch(p.strip())]
+        approval = slug(rest[0].replace("require ", "")) if rest else "review"
+        out.append(
+            {"name": name, "risk": risk.group(1).lower(), "approval": approval, "note": inner}
+        )
+    return out
+
+
+def approvers(text: str) -> list[tuple[str, str]] | None:
+    """ "Infrastructure Lead (high-risk changes), Senior Engineers (normal changes)" →
+    [(approver, what they approve)]."""
+    return _parts(text)
+
+
+def cadences(text: str) -> list[dict[str, Any]] | None:
+    """ "Architecture (quarterly), Security (monthly), Post-Incident (after P0/P1 incidents)"."""
+    parts = _parts(text)
+    if parts is None:
+        return None
+    out: list[dict[str, Any]] = []
+    for name, inner in parts:
+        word = inner.lower().strip()
+        if word in _EVERY:
+            out.append({"name": name, "every": _EVERY[word]})
+        elif word.startswith("after "):
+            events = re.findall(r"\b[A-Z]+\d\b", inner)
+            out.append({"name": name, "after": events or [inner[6:].strip()]})
+        else:
+            return None
+    return out
+
+
+def headcount_role(label: str, rest: str) -> dict[str, Any] | None:
+    """ "Senior Infrastructure Engineers (2-3)" with its duties → a role with a headcount."""
+    found = _HEADCOUNT.match(label.strip())
+    if found is None:
+        return None
+    name = found["name"].strip()
+    low = int(found["min"])
+    high = None if found["plus"] else int(found["max"] or low)
+    role: dict[str, Any] = {"id": slug(name), "name": name, "headcount": {"min": low, "max": high}}
+    if rest:
+        role["responsibilities"] = split_list(rest)
+    return role
+
+
+def career_ladder(text: str) -> list[str] | None:
+    """ "… clear career paths (Engineer → Senior → Lead) …" → ["Engineer", "Senior", "Lead"]."""
+    found = re.search(r"\(([^()]*→[^()]*)\)", text) or re.search(r"((?:[\w ]+→)+[\w ]+)", text)
+    if found is None:
+        return None
+    steps = [s.strip() for s in found.group(1).split("→")]
+    return steps if all(steps) else None
