@@ -214,3 +214,21 @@ def test_prose_policies_and_planned_headcounts() -> None:
         ("Post-Incident", None, ["P0", "P1"]),
     ]
     assert policies.career_ladder == ["Engineer", "Senior", "Lead"]
+
+
+def test_planning_rules_written_as_sentences() -> None:
+    policies = import_paths([_seed("002")]).org.policies
+    assert policies.lead_threshold is not None
+    assert (policies.lead_threshold.size, policies.lead_threshold.kinds) == (3, ["subteam"])
+    assert policies.oncall_depth is not None
+    assert (policies.oncall_depth.min, policies.oncall_depth.kinds) == (2, ["subteam"])
+    assert policies.rotation_period is not None
+    assert (policies.rotation_period.min_months, policies.rotation_period.max_months) == (6, 9)
+    assert policies.hiring is not None
+    assert (
+        policies.hiring.every_weeks,
+        policies.hiring.hires,
+        policies.hiring.target_headcount,
+    ) == (6, 1, 8)
+    assert policies.planning_cycle is not None
+    assert (policies.planning_cycle.build_weeks, policies.planning_cycle.cooldown_weeks) == (6, 2)

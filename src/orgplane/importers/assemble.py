@@ -98,6 +98,7 @@ def to_org(draft: OrgDraft) -> Org:
             {"groups": [a, _resolve(b, by_code, draft.groups)], "note": note}
             for a, b, note in draft.forbidden
         ]
+    policies.update(draft.planning)
     if draft.change_classes:
         policies["change_classes"] = draft.change_classes
     if draft.review_cadences:

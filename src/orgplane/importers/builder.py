@@ -43,6 +43,7 @@ from orgplane.importers.rules_text import (
     change_classes,
     headcount_role,
     labelled,
+    team_rule,
 )
 from orgplane.importers.tables import TableReader
 from orgplane.importers.teams import rotation, template
@@ -116,7 +117,7 @@ class _Builder(TableReader, TreeReader):
         self.claim(root.line, "org", "org", root.label)
         for node in root.children:
             name = clean(node.label)
-            team = self.org.group(slug(name), name, "team")
+            team = self.org.group(slug(name), name, "subteam")
             self.claim(node.line, "group", team.code, node.label)
             for item in node.walk()[1:]:
                 add_unique(team.responsibilities, item.label)
@@ -232,7 +233,13 @@ class _Builder(TableReader, TreeReader):
             for item, end in zip(items, _item_ends(items, block.end_line), strict=True):
                 text = "\n".join([item.text, *item.extra])
                 add_unique(notes, text)
-                self.claim(item.line, "note", target, text, end)
+                rule = team_rule(item.text)
+                if rule is not None:
+                    # The sentence stays as a note for people; the numbers become a policy.
+                    known = self.org.planning.setdefault(rule[0], {})
+                    for key, value in rule[1].items():
+                        known.setdefault(key, value)
+                self.claim(item.line, "policy" if rule else "note", target, text, end)
         elif isinstance(block, Html):
             add_unique(notes, block.text.strip())
             self.claim(block.line, "note", target, block.text, block.end_line)

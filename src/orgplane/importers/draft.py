@@ -75,6 +75,7 @@ class OrgDraft:
     change_classes: list[dict[str, Any]] = field(default_factory=list)
     review_cadences: list[dict[str, Any]] = field(default_factory=list)
     career_ladder: list[str] = field(default_factory=list)
+    planning: dict[str, dict[str, Any]] = field(default_factory=dict)  #: policy field → value
 
     def group(self, code: str, name: str, kind: str = KINDS[0]) -> Draft:
         return Draft.child(self._root(), code, name, kind)

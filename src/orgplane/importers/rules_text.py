@@ -13,7 +13,15 @@ from typing import Any
 
 from orgplane.importers.phrases import slug, split_list
 
-__all__ = ["approvers", "cadences", "career_ladder", "change_classes", "headcount_role", "labelled"]
+__all__ = [
+    "approvers",
+    "cadences",
+    "career_ladder",
+    "change_classes",
+    "headcount_role",
+    "labelled",
+    "team_rule",
+]
 
 _LABELLED = re.compile(r"^(?P<label>[A-Z][^:\n]{1,48}):\s*(?P<rest>\S.*)$", re.S)
 _PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^)]*)\)$")
@@ -115,3 +123,59 @@ def career_ladder(text: str) -> list[str] | None:
         return None
     steps = [s.strip() for s in found.group(1).split("→")]
     return steps if all(steps) else None
+
+
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBER = r"(\d+|one|two|three|four|five|six)"
+_GROUP_KIND = r"(subteam|sub-team|squad|team|unit|pod|crew)"
+_LEAD = re.compile(rf"\b{_GROUP_KIND}s?\b[^.]*?\b(?:grows to|reaches|has)\s+{_NUMBER}\b", re.I)
+_DEPTH = re.compile(rf"\b{_NUMBER}[- ]deep\b,?\s*(?:per|for each|in each)\s+{_GROUP_KIND}", re.I)
+_ROTATE = re.compile(r"\brotat\w*\b[^.]*?\bevery\s+(\d+)\s*(?:[–-]\s*(\d+))?\s*months?", re.I)
+_HIRE = re.compile(
+    r"\bevery\s+(\d+)\s+weeks?\b(?:\s*[=:]\s*(\d+)\s+hires?)?(?:[^.]*?\bup to\s+(\d+))?", re.I
+)
+_CYCLE = re.compile(
+    r"\b(\d+)[- ]week\s+(?:build|cycle|sprint)s?\b(?:,?\s*(\d+)[- ]week\s+cool[- ]?down)?", re.I
+)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _WORD_NUMBERS[text.lower()]
+
+
+def _kind(text: str) -> str:
+    return text.lower().replace("-", "")
+
+
+def team_rule(text: str) -> tuple[str, dict[str, Any]] | None:
+    """A planning rule stated in a sentence, as (policy field, value), or None.
+
+    "When any subteam grows to 3 or more engineers, assign a subteam lead" → lead_threshold;
+    "2-deep, per subteam" → oncall_depth; "rotate … every 6–9 months" → rotation_period;
+    "Every 6 weeks = 1 hire … up to 8" → hiring; "6-week build, 2-week cool-down" →
+    planning_cycle.
+    """
+    lowered = text.lower()
+    if "lead" in lowered and (found := _LEAD.search(text)):
+        return "lead_threshold", {"size": _number(found.group(2)), "kinds": [_kind(found.group(1))]}
+    if found := _DEPTH.search(text):
+        return "oncall_depth", {"min": _number(found.group(1)), "kinds": [_kind(found.group(2))]}
+    if found := _ROTATE.search(text):
+        low = int(found.group(1))
+        return "rotation_period", {"min_months": low, "max_months": int(found.group(2) or low)}
+    if "hir" in lowered and (found := _HIRE.search(text)):
+        hiring: dict[str, Any] = {
+            "every_weeks": int(found.group(1)),
+            "hires": int(found.group(2) or 1),
+        }
+        if found.group(3):
+            hiring["target_headcount"] = int(found.group(3))
+        return "hiring", hiring
+    if (found := _CYCLE.search(text)) and (
+        "cool" in lowered or "cycle" in lowered or "sprint" in lowered
+    ):
+        return "planning_cycle", {
+            "build_weeks": int(found.group(1)),
+            "cooldown_weeks": int(found.group(2) or 0),
+        }
+    return None
