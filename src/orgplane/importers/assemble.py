@@ -116,9 +116,9 @@ def to_org(draft: OrgDraft) -> Org:
         ]
     groups = [_group(group, by_code, draft.groups, paths) for group in draft.groups.values()]
     kpis = [{"text": text, **({"note": note} if note else {})} for text, note in draft.kpis]
-    if kpis and not groups:
+    if not groups and (kpis or draft.roles):
         # A team document: the team is the one group, and its KPIs are the team's.
-        groups = [{"code": code, "kind": "team", "name": name, "kpis": kpis}]
+        groups = [{"code": code, "kind": "team", "name": name, **({"kpis": kpis} if kpis else {})}]
     elif kpis:
         draft.notes.extend(f"KPI: {k['text']}" for k in kpis)
     roles = [
