@@ -16,7 +16,7 @@ from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.owners import owners
 from orgplane.cli.validate import validate
-from orgplane.errors import OrgplaneError
+from orgplane.errors import OrgplaneError, SpecError
 
 __all__ = ["create_app", "main"]
 
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     except TyperException as exc:  # bad arguments: Typer prints usage and the problem
         exc.show()  # type: ignore[attr-defined]
         sys.exit(getattr(exc, "exit_code", 2))
-    except SpecLoadError as exc:
+    except (SpecLoadError, SpecError) as exc:
         sys.stderr.write(f"{exc}\n")  # already "file:line:col: error CODE message"
         sys.exit(exc.exit_code)
     except OrgplaneError as exc:

@@ -46,7 +46,8 @@ def import_command(
     Documents about one org merge (a later version of a document adds nothing twice).
     Every table cell, list item, tree line and paragraph lands in a typed field or is
     kept as a note; the report lists the notes with their source lines. Importing the
-    same documents twice writes the same bytes.
+    same documents twice writes the same bytes. A document that cannot be read is
+    reported and left out (exit 1); when none can be read, nothing is written (exit 2).
     """
     if out_dir is None and not dry_run:
         raise UsageError("say where to write the spec with --out DIR, or use --dry-run")
@@ -68,6 +69,9 @@ def import_command(
         _print_report(result.report, len(result.org.walk()))
     if not dry_run and out_dir is not None:
         err().print(f"wrote {len(files)} files to {out_dir}; next: orgplane validate {out_dir}")
+    if result.report.unreadable:
+        # The readable documents were imported; the exit code says that some were not.
+        raise typer.Exit(1)
 
 
 def _write(out_dir: Path, files: dict[str, str]) -> None:

@@ -54,6 +54,8 @@ class ImportReport:
     documents: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    #: Documents that could not be read (and were left out).
+    unreadable: list[str] = field(default_factory=list)
     #: Lines of text per document that carry content (not blank, not pure markup).
     content_lines: dict[str, set[int]] = field(default_factory=dict)
 
@@ -85,6 +87,7 @@ class ImportReport:
     def as_json(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
+            "unreadable": self.unreadable,
             "counts": self.counts(),
             "typed": sum(claim.typed for claim in self.claims),
             "notes": [

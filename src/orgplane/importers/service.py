@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.importers.assemble import to_org
 from orgplane.importers.builder import build
 from orgplane.importers.markdown import Document, read_markdown
@@ -54,5 +55,21 @@ def import_documents(documents: list[Document]) -> ImportResult:
 
 
 def import_paths(paths: list[Path]) -> ImportResult:
-    """Read Markdown files (``SpecReadError`` if one cannot be read) and import them."""
-    return import_documents([read_markdown(path, str(path)) for path in paths])
+    """Read Markdown files and import them. A file that cannot be read is reported (with
+    its line where there is one) and the others are still imported; ``SpecReadError``
+    only when no file can be read."""
+    documents: list[Document] = []
+    unreadable: list[Diagnostic] = []
+    for path in paths:
+        try:
+            documents.append(read_markdown(path, str(path)))
+        except SpecReadError as exc:
+            unreadable.extend(exc.diagnostics)
+    if not documents:
+        raise SpecReadError(unreadable)
+    result = import_documents(documents)
+    for diagnostic in unreadable:
+        location = Location(diagnostic.file, diagnostic.line, diagnostic.col)
+        result.report.problem(location, f"not imported: {diagnostic.message}")
+        result.report.unreadable.append(diagnostic.file)
+    return result
