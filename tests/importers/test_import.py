@@ -114,7 +114,7 @@ def _tree(groups: list[dict[str, object]], prefix: str = "") -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("name", ["telecom-noc", "fintech-platform"])
+@pytest.mark.parametrize("name", ["telecom-noc", "fintech-platform", "gaming-infra"])
 def test_other_orgs_documents_give_their_group_tree(name: str) -> None:
     expected = yaml.safe_load((FIXTURES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
     result = import_paths([FIXTURES / f"{name}.md"])

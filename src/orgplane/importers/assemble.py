@@ -79,6 +79,8 @@ def _group(
         out["dependencies"] = dependencies
     if draft.boundaries:
         out["boundaries"] = draft.boundaries
+    if draft.stakeholders:
+        out["stakeholders"] = draft.stakeholders
     if notes:
         out["notes"] = notes
     if draft.children:

@@ -38,8 +38,14 @@ def header_words(header: str) -> set[str]:
 # because "Internal Units (Sub-Teams)" also says "team".
 _RULES: list[tuple[Column, set[str]]] = [
     (Column.BOUNDARY, {"boundary", "boundarie", "ownership"}),
-    (Column.KPIS, {"kpi", "slo", "okr", "objective", "target", "metric", "sla"}),
-    (Column.DEPENDENCIES, {"dependency", "dependencie", "interface", "depend", "upstream"}),
+    (
+        Column.KPIS,
+        {"kpi", "slo", "okr", "objective", "target", "metric", "sla", "measure", "success", "goal"},
+    ),
+    (
+        Column.DEPENDENCIES,
+        {"dependency", "dependencie", "interface", "depend", "upstream", "partner"},
+    ),
     (Column.STACK, {"stack", "tool", "technology", "technologie", "platform", "framework", "tech"}),
     (
         Column.RESPONSIBILITIES,

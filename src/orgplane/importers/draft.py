@@ -38,6 +38,7 @@ class Draft:
     tree_kpis: list[str] = field(default_factory=list)
     dependencies: list[DepPhrase] = field(default_factory=list)
     boundaries: list[str] = field(default_factory=list)
+    stakeholders: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     children: dict[str, Draft] = field(default_factory=dict)
 

@@ -48,8 +48,12 @@ class CodeName:
 
 def looks_like_code(token: str) -> bool:
     """ "1A", "A-1", "U-V1", "U-CI1", "2B", "U-OPS1", "1F-2"; not "P95", "SRE", "24h", "CI/CD"."""
-    if len(token) > 12 or not _DIGIT.search(token) or not _CODE.match(token):
+    if len(token) > 12 or not _CODE.match(token):
         return False
+    if not _DIGIT.search(token):
+        # Letters only: a code when hyphenated from short parts ("OS-MM"), never a
+        # plain acronym ("SRE", "API").
+        return bool(re.fullmatch(r"[A-Z]{1,4}(?:-[A-Z]{1,4})+", token))
     if _NOT_CODE.match(token):
         # A digit followed by one capital ("1A", "2B") is a department code; bare numbers,
         # "24h", severities and percentiles are not.

@@ -7,7 +7,7 @@ meaning comes from its header words (``importers.columns``).
 
 from __future__ import annotations
 
-from orgplane.importers.columns import Column, classify_columns
+from orgplane.importers.columns import Column, classify_columns, header_words
 from orgplane.importers.context import DocumentReader
 from orgplane.importers.draft import KINDS, Draft, add_unique, clean, deeper
 from orgplane.importers.markdown import Cell, Table
@@ -27,6 +27,12 @@ class TableReader(DocumentReader):
         if Column.GROUP not in roles and Column.CODE not in roles:
             if self._team_table(table, target):
                 return
+            if (
+                department is not None
+                and len(table.header) == 2
+                and self._details(table, department)
+            ):
+                return
             notes = department.notes if department else self.org.notes
             for row in table.rows:
                 text = "; ".join(
@@ -39,6 +45,30 @@ class TableReader(DocumentReader):
             return
         for row in table.rows:
             self._row(table, roles, row, department)
+
+    def _details(self, table: Table, group: Draft) -> bool:
+        """A "| **Field** | value |" table about a group: KPIs, stakeholders, mission …"""
+        if not all(row[0].bold or row[0].text for row in table.rows):
+            return False
+        for row in table.rows:
+            key, cell = clean(row[0].bold or row[0].text), row[1]
+            words = header_words(key)
+            items = cell.items if len(cell.items) > 1 else [cell.text.replace("\n", " ")]
+            if words & {"kpi", "slo", "objective", "okr", "metric", "target"}:
+                for item in items:
+                    add_unique(group.kpis, item)
+                self.claim(cell.line, "kpi", group.code, cell.text)
+            elif words & {"stakeholder", "customer", "consumer"}:
+                for item in split_list(cell.text.replace("\n", ", ")):
+                    add_unique(group.stakeholders, item)
+                self.claim(cell.line, "stakeholder", group.code, cell.text)
+            elif words & {"mission", "purpose", "scope", "summary"} and not group.description:
+                group.description.append(cell.text)
+                self.claim(cell.line, "description", group.code, cell.text)
+            else:
+                add_unique(group.notes, f"{key}: {cell.text}")
+                self.claim(cell.line, "note", group.code, cell.text)
+        return True
 
     def _team_table(self, table: Table, target: str) -> bool:
         """A role registry or roster, or a KPI table; False when the table is neither."""
@@ -86,7 +116,8 @@ class TableReader(DocumentReader):
             label = cell.bold or cell.text
         code_cell, name_cell = cells.get(Column.CODE), cells.get(Column.NAME)
         if code_cell is not None:
-            label = f"{code_cell.text} {name_cell.text if name_cell else ''}".strip()
+            name = name_cell.text if name_cell else label
+            label = f"{code_cell.text} {name}".strip()
         parsed = split_code_name(clean(label.replace("\n", " ")))
         if not parsed.code:
             text = " | ".join(cell.text for cell in row)
