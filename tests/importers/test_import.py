@@ -10,7 +10,7 @@ import yaml
 from orgplane.exporters.markdown import export_markdown
 from orgplane.importers.markdown import parse_markdown
 from orgplane.importers.service import ImportResult, import_documents, import_paths
-from orgplane.model import Org
+from orgplane.model import Org, OrgIndex
 from orgplane.rules import default_registry
 from orgplane.spec.dumper import spec_files
 
@@ -232,3 +232,24 @@ def test_planning_rules_written_as_sentences() -> None:
     ) == (6, 1, 8)
     assert policies.planning_cycle is not None
     assert (policies.planning_cycle.build_weeks, policies.planning_cycle.cooldown_weeks) == (6, 2)
+
+
+@pytest.mark.parametrize("name", ["telecom-noc", "fintech-platform", "gaming-infra"])
+def test_other_orgs_dependencies_resolve_to_the_expected_groups(name: str) -> None:
+    expected = yaml.safe_load((FIXTURES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
+    org = import_paths([FIXTURES / f"{name}.md"]).org
+    index = OrgIndex(org)
+    groups = dict(org.walk())
+
+    def resolved(target: str) -> str:
+        return index.resolve(target).path or target
+
+    for path, deps in (expected.get("dependencies") or {}).items():
+        got = {
+            (resolved(d.target), d.provides, d.direction.value) for d in groups[path].dependencies
+        }
+        for dep in deps:
+            if dep.get("dangling") or dep.get("ambiguous"):
+                continue
+            want = (resolved(dep["target"]), dep.get("provides", ""), dep.get("direction", "from"))
+            assert want in got, (path, want)
