@@ -58,6 +58,11 @@ _GLOSSARY = re.compile(r"^(?P<term>[A-Z][A-Za-z0-9/&-]{1,15})\s*[=:≡]\s*(?P<de
 class _Builder(TableReader, TreeReader):
     """Reads one document: finds its top tree, walks its sections, reads each block."""
 
+    def __init__(self, org: OrgDraft, report: ImportReport, doc: Document) -> None:
+        super().__init__(org, report, doc)
+        self._by_name: dict[str, Draft] = {}
+        self._by_name_count = -1
+
     # -- the document -------------------------------------------------------------------
 
     def run(self) -> None:
@@ -144,12 +149,20 @@ class _Builder(TableReader, TreeReader):
         if parsed.code is None:
             # A section about a group the document named without a code ("1- Data
             # Platform Team").
-            wanted = _bare(parsed.name)
-            return next((g for g in self.org.groups.values() if _bare(g.name) == wanted), None)
+            return self._groups_by_name().get(_bare(parsed.name))
         if parsed.code in self.org.groups or heading.level <= 2:
             name = parsed.name if not _TREE_WORD.search(clean(heading.text)) else ""
             return self.org.group(parsed.code, name)
         return None
+
+    def _groups_by_name(self) -> dict[str, Draft]:
+        # Rebuilt only when groups were added since: a document has one heading per
+        # section, and hundreds of departments.
+        if self._by_name_count != len(self.org.groups):
+            # reversed: where two groups share a name, the first one wins.
+            self._by_name = {_bare(g.name): g for g in reversed(self.org.groups.values())}
+            self._by_name_count = len(self.org.groups)
+        return self._by_name
 
     @staticmethod
     def _is_subheading(heading: Heading) -> bool:
