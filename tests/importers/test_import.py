@@ -253,3 +253,19 @@ def test_other_orgs_dependencies_resolve_to_the_expected_groups(name: str) -> No
                 continue
             want = (resolved(dep["target"]), dep.get("provides", ""), dep.get("direction", "from"))
             assert want in got, (path, want)
+
+
+def test_roadmap_phases_and_responsibility_boundaries() -> None:
+    roadmap = import_paths([_seed("002")]).org.roadmap
+    assert [(phase.weeks, len(phase.deliverables)) for phase in roadmap] == [
+        ("1–6", 6),
+        ("7–12", 5),
+    ]
+    assert roadmap[0].deliverables[0] == "Subteam Structure Finalized"
+    team = import_paths([_seed("003")]).org.groups[0]
+    assert [b.split(":")[0] for b in team.boundaries] == [
+        "Infrastructure Team",
+        "Application Teams",
+        "Shared Responsibilities",
+        "Self-Service Model",
+    ]

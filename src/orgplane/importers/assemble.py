@@ -118,9 +118,16 @@ def to_org(draft: OrgDraft) -> Org:
         ]
     groups = [_group(group, by_code, draft.groups, paths) for group in draft.groups.values()]
     kpis = [{"text": text, **({"note": note} if note else {})} for text, note in draft.kpis]
-    if not groups and (kpis or draft.roles):
-        # A team document: the team is the one group, and its KPIs are the team's.
-        groups = [{"code": code, "kind": "team", "name": name, **({"kpis": kpis} if kpis else {})}]
+    if not groups and (kpis or draft.roles or draft.boundaries):
+        # A team document: the team is the one group; its KPIs and boundaries are the team's.
+        team: dict[str, Any] = {"code": code, "kind": "team", "name": name}
+        if kpis:
+            team["kpis"] = kpis
+        if draft.boundaries:
+            team["boundaries"] = draft.boundaries
+        groups = [team]
+    elif draft.boundaries:
+        draft.notes.extend(draft.boundaries)
     elif kpis:
         draft.notes.extend(f"KPI: {k['text']}" for k in kpis)
     roles = [
@@ -146,6 +153,7 @@ def to_org(draft: OrgDraft) -> Org:
         "templates": draft.templates,
         "gates": draft.gates,
         "oncall": draft.rotations,
+        "roadmap": draft.roadmap,
         "policies": policies,
         "glossary": [{"term": t, "definition": d} for t, d in draft.glossary.items()],
         "notes": draft.notes,

@@ -11,6 +11,7 @@ reads is claimed in the report, by a typed field or as a located note.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from orgplane.importers.boxtree import TreeNode, looks_like_tree, parse_box_tree
 from orgplane.importers.draft import Draft, OrgDraft, add_unique, clean
@@ -51,6 +52,9 @@ from orgplane.importers.trees import TreeReader
 
 __all__ = ["build"]
 
+_PHASE = re.compile(
+    r"^(?P<name>phase\s+\w+)\s*\(\s*weeks?\s+(?P<weeks>[\d–-]+)\s*\)\s*:?\s*(?P<title>.*)$", re.I
+)
 _TREE_WORD = re.compile(r"\s*\b(tree|hierarchy|structure)\s*$", re.IGNORECASE)
 _GLOSSARY = re.compile(r"^(?P<term>[A-Z][A-Za-z0-9/&-]{1,15})\s*[=:≡]\s*(?P<definition>.+)$")
 
@@ -62,6 +66,9 @@ class _Builder(TableReader, TreeReader):
         super().__init__(org, report, doc)
         self._by_name: dict[str, Draft] = {}
         self._by_name_count = -1
+        self._phase: dict[str, Any] | None = None  # the roadmap phase being read
+        self._phase_level = 0
+        self._boundaries = False  # inside a section about responsibility boundaries
 
     # -- the document -------------------------------------------------------------------
 
@@ -86,6 +93,8 @@ class _Builder(TableReader, TreeReader):
                     # whatever level the document puts them.
                     department, department_level = None, 99
                 self._heading(heading, department)
+                self._track_phase(heading)
+                self._boundaries = "boundar" in heading.text.lower()
             for block in section.blocks:
                 self._block(block, department, section)
 
@@ -154,6 +163,18 @@ class _Builder(TableReader, TreeReader):
             name = parsed.name if not _TREE_WORD.search(clean(heading.text)) else ""
             return self.org.group(parsed.code, name)
         return None
+
+    def _track_phase(self, heading: Heading) -> None:
+        """Roadmap phases: "Phase 1 (Weeks 1–6): Team Structure …" headings."""
+        found = _PHASE.match(clean(heading.text))
+        if found is not None:
+            title = found["title"].strip()
+            name = found["name"].title() + (f": {title}" if title else "")
+            self._phase = {"name": name, "weeks": found["weeks"], "deliverables": []}
+            self.org.roadmap.append(self._phase)
+            self._phase_level = heading.level
+        elif self._phase is not None and heading.level <= self._phase_level:
+            self._phase = None
 
     def _groups_by_name(self) -> dict[str, Draft]:
         # Rebuilt only when groups were added since: a document has one heading per
@@ -241,23 +262,34 @@ class _Builder(TableReader, TreeReader):
                 self.claim(item.line, "catalog", department.code, item.text, end)
         elif isinstance(block, ListBlock) and self._headcount_roles(block, target):
             pass
+        elif isinstance(block, ListBlock) and self._phase is not None:
+            for item in block.items:  # top-level items are the deliverables
+                self._phase["deliverables"].append(item.text)
+                self.claim(item.line, "roadmap", target, item.text)
+            nested = _flatten([child for item in block.items for child in item.children])
+            self._note_items(nested, block.end_line, target, notes)
         elif isinstance(block, ListBlock):
-            items = _flatten(block.items)
-            for item, end in zip(items, _item_ends(items, block.end_line), strict=True):
-                text = "\n".join([item.text, *item.extra])
-                add_unique(notes, text)
-                rule = team_rule(item.text)
-                if rule is not None:
-                    # The sentence stays as a note for people; the numbers become a policy.
-                    known = self.org.planning.setdefault(rule[0], {})
-                    for key, value in rule[1].items():
-                        known.setdefault(key, value)
-                self.claim(item.line, "policy" if rule else "note", target, text, end)
+            self._note_items(_flatten(block.items), block.end_line, target, notes)
         elif isinstance(block, Html):
             add_unique(notes, block.text.strip())
             self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, Rule):
             pass  # markup only
+
+    def _note_items(
+        self, items: list[ListItem], end_line: int, target: str, notes: list[str]
+    ) -> None:
+        """List items kept as notes; a planning rule among them also becomes a policy."""
+        for item, end in zip(items, _item_ends(items, end_line), strict=True):
+            text = "\n".join([item.text, *item.extra])
+            add_unique(notes, text)
+            rule = team_rule(item.text)
+            if rule is not None:
+                # The sentence stays as a note for people; the numbers become a policy.
+                known = self.org.planning.setdefault(rule[0], {})
+                for key, value in rule[1].items():
+                    known.setdefault(key, value)
+            self.claim(item.line, "policy" if rule else "note", target, text, end)
 
     def _prose_policy(self, block: Paragraph, target: str) -> bool:
         """ "Change Types: …", "Change Approval: …", "Infrastructure Reviews: …" paragraphs."""
@@ -281,6 +313,8 @@ class _Builder(TableReader, TreeReader):
                 add_unique(org.notes, f"{label}: {who} ({what})")
         elif "review" in words and (found_cadences := cadences(rest)) is not None:
             org.review_cadences.extend(c for c in found_cadences if c not in org.review_cadences)
+        elif self._boundaries:
+            add_unique(org.boundaries, f"{label}: {rest}")
         elif "career" in words and (ladder := career_ladder(rest)) is not None:
             org.career_ladder = org.career_ladder or ladder
             add_unique(org.notes, block.text)

@@ -77,6 +77,8 @@ class OrgDraft:
     review_cadences: list[dict[str, Any]] = field(default_factory=list)
     career_ladder: list[str] = field(default_factory=list)
     planning: dict[str, dict[str, Any]] = field(default_factory=dict)  #: policy field → value
+    roadmap: list[dict[str, Any]] = field(default_factory=list)  #: name, weeks, deliverables
+    boundaries: list[str] = field(default_factory=list)  #: the org's (or team's) own
 
     def group(self, code: str, name: str, kind: str = KINDS[0]) -> Draft:
         return Draft.child(self._root(), code, name, kind)
