@@ -15,7 +15,8 @@ files: everything comes from one ``random.Random(seed)`` drawn in a fixed order.
 
 The YAML text is written directly, not through a dumper, which keeps generating 100,000
 people fast: ids and numbers are always safe as plain scalars, and the texts (from the
-fixed vocabularies below) are quoted only where plain YAML would misread them.
+fixed vocabularies in ``generator_words``) are quoted only where plain YAML would
+misread them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orgplane.errors import UsageError
+from orgplane.spec.generator_words import (
+    AUTHORITY_DEPARTMENT,
+    AUTHORITY_TERMS,
+    CATALOG_NOUNS,
+    COMMON_DUTIES,
+    DEPARTMENTS,
+    FIRST_NAMES,
+    IC_ROLES,
+    KPIS,
+    LAST_NAMES,
+    LEAD_ROLES,
+    LETTERS,
+    LIFECYCLES,
+    PROVIDES,
+    RESPONSIBILITIES,
+    SQUADS,
+    STACK,
+    TIMEZONES,
+    UNITS,
+)
 
 __all__ = ["CHUNK_SIZE", "GenerationSummary", "generate_org"]
 
@@ -34,222 +55,6 @@ __all__ = ["CHUNK_SIZE", "GenerationSummary", "generate_org"]
 CHUNK_SIZE = 20_000
 #: Code of the operations unit some squads have; reused across the tree on purpose.
 SHARED_UNIT_CODE = "U-OPS"
-
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-_DEPARTMENTS = (
-    "Facilities & Physical Infrastructure",
-    "Core Cloud Infrastructure & Platform",
-    "Platform Engineering & Developer Experience",
-    "Data & AI Infrastructure",
-    "Security, Privacy & Compliance",
-    "Reliability & Observability",
-    "FinOps & Capacity Engineering",
-    "Network Engineering",
-    "Storage & Databases",
-    "Edge & Content Delivery",
-    "Identity & Access",
-    "Internal Tools & Productivity",
-)
-_SQUADS = (
-    "Procurement & Vendor Operations",
-    "Warehouse & Inventory",
-    "Datacenter Testing & Installation",
-    "Kubernetes Platform",
-    "Compute & Virtualization",
-    "Object Storage",
-    "CI/CD Platform",
-    "Developer Portal",
-    "Feature Store",
-    "GPU Scheduling",
-    "Stream Processing",
-    "Vulnerability Management",
-    "Incident Response",
-    "Observability Pipeline",
-    "Chaos Engineering",
-    "Cost Allocation",
-    "Capacity Planning",
-    "Backbone Network",
-    "Load Balancing",
-    "Relational Databases",
-    "Key-Value Stores",
-    "CDN Operations",
-    "Single Sign-On",
-    "Secrets Management",
-    "Build Tooling",
-    "Release Engineering",
-    "Service Mesh",
-    "DNS & Service Discovery",
-    "Data Lake",
-    "ML Training Platform",
-)
-_UNITS = (
-    "Vendor Relations",
-    "CapEx Planning",
-    "Inbound Logistics",
-    "CMDB / Asset Management",
-    "RMA / Disposal",
-    "Burn-In Testing",
-    "Racking & Cabling",
-    "Site Acceptance",
-    "Cluster Lifecycle",
-    "Node Images",
-    "Autoscaling",
-    "Runners",
-    "Artifact Registry",
-    "Schema Registry",
-    "Query Engines",
-    "Alerting",
-    "Tracing",
-    "Log Retention",
-    "Forecasting",
-    "Chargeback",
-    "Peering",
-    "Firewalls",
-    "Backups",
-    "Replication",
-    "Certificates",
-    "Key Rotation",
-    "On-Call Tooling",
-    "Runbooks",
-)
-_RESPONSIBILITIES = (
-    "RFP/RFQ processes",
-    "SLA negotiation",
-    "TCO management",
-    "Barcode + RFID tracking",
-    "Accurate CMDB",
-    "48h soak test",
-    "Fiber cabling and LLDP labeling",
-    "Cluster upgrades",
-    "Kernel and OS images",
-    "Capacity forecasts",
-    "Golden paths for new services",
-    "Build and test pipelines",
-    "Artifact promotion",
-    "Secrets distribution",
-    "Access reviews",
-    "Vulnerability triage",
-    "Incident command",
-    "Postmortems",
-    "SLO definitions",
-    "Alert routing",
-    "Cost reports per team",
-    "Reserved capacity purchases",
-    "Backbone routing",
-    "Database failover drills",
-    "Backup restore tests",
-    "Schema migrations",
-    "Certificate renewal",
-    "Edge cache tuning",
-    "GPU quota management",
-    "Feature pipelines",
-    "Runbook upkeep",
-    "Onboarding documentation",
-)
-#: Index of the department that is the sole authority for kernel versions (a policy).
-_AUTHORITY_DEPARTMENT = 1
-_AUTHORITY_TERMS = ("kernel", "OS image")
-_COMMON_DUTIES = tuple(
-    duty
-    for duty in _RESPONSIBILITIES
-    if not any(term.lower() in duty.lower() for term in _AUTHORITY_TERMS)
-)
-_STACK = (
-    ("Kubernetes", ("1.28", "1.29", "1.30")),
-    ("Terraform", ("1.7.5", "1.8.2", "1.9.5")),
-    ("Go", ("1.21", "1.22", "1.23")),
-    ("Python", ("3.11", "3.12")),
-    ("PostgreSQL", ("15", "16")),
-    ("Kafka", ("3.6", "3.7")),
-    ("Prometheus", ("2.51", "2.53")),
-    ("Grafana", ("10.4", "11.1")),
-    ("Vault", ("1.16", "1.17")),
-    ("Argo CD", ("2.10", "2.11")),
-    ("Envoy", ("1.29", "1.30")),
-    ("Ceph", ("18.2",)),
-    ("Spark", ("3.5",)),
-    ("Redis", ("7.2",)),
-    ("Ansible", ("9.5",)),
-    ("Backstage", ("1.27",)),
-    ("NetBox", ("4.0",)),
-    ("OpenTelemetry Collector", ("0.102",)),
-)
-# KPI texts as the documents write them; ``{}`` takes a number drawn per KPI.
-_KPIS = (
-    "P95 latency < {}ms",
-    "API Uptime ≥ 99.{}%",
-    "DOA < 0.{}%",
-    "Lead time ≤ {} days",
-    "MTTR < {} min",
-    "Change failure rate < {}%",
-    "Deployment frequency ≥ {}/day",
-    "≥ {}% cost savings",
-    "RMA turnaround ≤ {} days",
-    "Ticket backlog < {} open",
-)
-_PROVIDES = (
-    "PVC/GPU",
-    "Kubernetes clusters",
-    "Identity & SSO",
-    "Policy",
-    "Metrics pipeline",
-    "CI runners",
-    "Object storage",
-    "DNS",
-    "Secrets",
-    "Network fabric",
-    "Data lake access",
-    "Hardware",
-)
-_FIRST_NAMES = (
-    "Ada", "Ben", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
-    "Kai", "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq",
-    "Uma", "Victor", "Wen", "Xavier", "Yara", "Zoe", "Aisha", "Bruno", "Carmen", "Diego",
-)  # fmt: skip
-_LAST_NAMES = (
-    "Moreno", "Okafor", "Schmidt", "Tanaka", "Kowalski", "Haddad", "Nguyen", "Silva",
-    "Novak", "Fischer", "Rossi", "Ivanova", "Larsen", "Mensah", "Chen", "Dubois",
-    "Garcia", "Patel", "Yilmaz", "Andersson", "Kim", "Costa", "Petrov", "Murphy",
-)  # fmt: skip
-_TIMEZONES = (
-    "Europe/Berlin",
-    "Europe/Lisbon",
-    "America/New_York",
-    "America/Sao_Paulo",
-    "Asia/Tokyo",
-    "Asia/Kolkata",
-    "UTC",
-)
-# (id, name, weight among individual contributors); leads get the management roles.
-_IC_ROLES = (
-    ("engineer", "Infrastructure Engineer", 40),
-    ("senior-engineer", "Senior Infrastructure Engineer", 25),
-    ("staff-engineer", "Staff Engineer", 6),
-    ("sre", "Site Reliability Engineer", 12),
-    ("security-engineer", "Security Engineer", 5),
-    ("data-engineer", "Data Engineer", 6),
-    ("network-engineer", "Network Engineer", 4),
-    ("technician", "Datacenter Technician", 2),
-)
-_LEAD_ROLES = (
-    ("director", "Director"),
-    ("engineering-manager", "Engineering Manager"),
-    ("tech-lead", "Tech Lead"),
-)
-_CATALOG_NOUNS = (
-    ("Kafka", "service", ("kafka", "streaming")),
-    ("Cluster", "resource", ("kubernetes",)),
-    ("API", "service", ("api",)),
-    ("Portal", "website", ("portal",)),
-    ("SDK", "library", ("sdk",)),
-    ("Platform", "system", ("platform",)),
-    ("Onboarding", "offering", ("self-service",)),
-    ("Bucket", "resource", ("storage",)),
-    ("Database", "resource", ("database",)),
-    ("Pipeline", "service", ("ci",)),
-)
-_LIFECYCLES = ("production", "production", "production", "experimental", "deprecated")
 
 # A text safe to write as a plain YAML scalar in block and flow context: starts with a
 # letter or digit, and contains none of the characters that end or start something.
@@ -363,16 +168,16 @@ def generate_org(
     for number, department in enumerate(tree):
         # Only the department the authority policy names claims kernel work: the org's
         # own rules find nothing wrong with that (the generated org is a healthy one).
-        duties = _RESPONSIBILITIES if number == _AUTHORITY_DEPARTMENT else _COMMON_DUTIES
+        duties = RESPONSIBILITIES if number == AUTHORITY_DEPARTMENT else COMMON_DUTIES
         for squad in department.groups:
             squad.responsibilities = rng.sample(duties, rng.randint(2, 4))
             squad.stack = [
                 f"{name} {rng.choice(versions)}"
-                for name, versions in rng.sample(_STACK, rng.randint(2, 5))
+                for name, versions in rng.sample(STACK, rng.randint(2, 5))
             ]
             squad.kpis = [
                 template.format(rng.randint(1, 99))
-                for template in rng.sample(_KPIS, rng.randint(1, 3))
+                for template in rng.sample(KPIS, rng.randint(1, 3))
             ]
             for unit in squad.groups:
                 unit.responsibilities = rng.sample(duties, rng.randint(2, 4))
@@ -429,7 +234,7 @@ def generate_org(
         squads=sum(len(d.groups) for d in tree),
         units=sum(len(s.groups) for d in tree for s in d.groups),
         people=people,
-        roles=len(_IC_ROLES) + len(_LEAD_ROLES),
+        roles=len(IC_ROLES) + len(LEAD_ROLES),
         catalog=catalog,
         dependencies=edges,
         most_depended_path=most_depended,
@@ -440,7 +245,7 @@ def generate_org(
 
 def _department_code(index: int) -> tuple[str, str]:
     """``1A`` … ``1Z``, ``2A`` …, and the letter its squads use (``A-1``)."""
-    letter = _LETTERS[index % 26]
+    letter = LETTERS[index % 26]
     return f"{index // 26 + 1}{letter}", letter
 
 
@@ -459,10 +264,10 @@ def _build_tree(
     tree: list[_Group] = []
     for d in range(departments):
         code, letter = _department_code(d)
-        theme = _DEPARTMENTS[d % len(_DEPARTMENTS)]
-        name = theme if d < len(_DEPARTMENTS) else f"{theme} {d // len(_DEPARTMENTS) + 1}"
+        theme = DEPARTMENTS[d % len(DEPARTMENTS)]
+        name = theme if d < len(DEPARTMENTS) else f"{theme} {d // len(DEPARTMENTS) + 1}"
         department = _Group(code, "department", name, code, d)
-        topics = rng.sample(_SQUADS, min(squads_per, len(_SQUADS)))
+        topics = rng.sample(SQUADS, min(squads_per, len(SQUADS)))
         for s in range(1, squads_per + 1):
             topic = topics[(s - 1) % len(topics)]
             squad_name = topic if s <= len(topics) else f"{topic} {(s - 1) // len(topics) + 1}"
@@ -473,7 +278,7 @@ def _build_tree(
                 if shared and u == units_per:
                     unit_code, unit_name = SHARED_UNIT_CODE, f"{squad_name} Operations"
                 else:
-                    unit_code, unit_name = f"U-{letter}{s}-{u}", rng.choice(_UNITS)
+                    unit_code, unit_name = f"U-{letter}{s}-{u}", rng.choice(UNITS)
                 squad.groups.append(
                     _Group(unit_code, "unit", unit_name, f"{squad.path}/{unit_code}", d)
                 )
@@ -556,7 +361,7 @@ def _depend(rng: random.Random, tree: list[_Group]) -> tuple[int, dict[str, int]
             chosen.add(target.path)
             direction = "with" if rng.random() < 0.1 else "from"
             ref = target.code if codes[target.code] == 1 else target.path
-            squad.dependencies.append((ref, rng.choice(_PROVIDES), direction))
+            squad.dependencies.append((ref, rng.choice(PROVIDES), direction))
             incoming[target.path] = incoming.get(target.path, 0) + 1
             edges += 1
             if direction == "with":
@@ -567,7 +372,7 @@ def _depend(rng: random.Random, tree: list[_Group]) -> tuple[int, dict[str, int]
 
 def _org_lines(tree: list[_Group], person_ids: list[str]) -> list[str]:
     first, last = tree[0].code, tree[-1].code
-    authority = tree[min(_AUTHORITY_DEPARTMENT, len(tree) - 1)].code
+    authority = tree[min(AUTHORITY_DEPARTMENT, len(tree) - 1)].code
     lines = [
         "version: 1",
         "org:",
@@ -596,7 +401,7 @@ def _org_lines(tree: list[_Group], person_ids: list[str]) -> list[str]:
         "  authorities:",
         f"    - group: {authority}",
         "      subjects:",
-        f"        - {{name: kernel versions, match: {_flow(list(_AUTHORITY_TERMS))}}}",
+        f"        - {{name: kernel versions, match: {_flow(list(AUTHORITY_TERMS))}}}",
     ]
     if first != last and len(tree) > 2:
         lines += [
@@ -604,9 +409,9 @@ def _org_lines(tree: list[_Group], person_ids: list[str]) -> list[str]:
             f"    - {{groups: [{first}, {last}], note: Go through the platform APIs}}",
         ]
     lines.append("roles:")
-    for role_id, name in _LEAD_ROLES:
+    for role_id, name in LEAD_ROLES:
         lines.append(f"  - {{id: {role_id}, name: {name}, responsibilities: [People, Delivery]}}")
-    for role_id, name, _ in _IC_ROLES:
+    for role_id, name, _ in IC_ROLES:
         lines.append(f"  - {{id: {role_id}, name: {name}, reports_to: engineering-manager}}")
     return lines
 
@@ -653,13 +458,13 @@ def _people_lines(
     stop: int,
     lead_roles: dict[int, str],
 ) -> list[str]:
-    ic_ids = [role_id for role_id, _, _ in _IC_ROLES]
-    ic_weights = [weight for _, _, weight in _IC_ROLES]
+    ic_ids = [role_id for role_id, _, _ in IC_ROLES]
+    ic_weights = [weight for _, _, weight in IC_ROLES]
     lines: list[str] = []
     for index in range(start, stop):
         person_id = person_ids[index]
-        first = rng.choice(_FIRST_NAMES)
-        last = rng.choice(_LAST_NAMES)
+        first = rng.choice(FIRST_NAMES)
+        last = rng.choice(LAST_NAMES)
         if index == 0:
             roles = "director"
         elif index in lead_roles:
@@ -671,7 +476,7 @@ def _people_lines(
         email = f"{first.lower()}.{last.lower()}.{person_id[2:]}@example.org"
         lines.append(
             f"  - {{id: {person_id}, name: {first} {last}, email: {email}, "
-            f"timezone: {rng.choice(_TIMEZONES)}, roles: [{roles}]}}"
+            f"timezone: {rng.choice(TIMEZONES)}, roles: [{roles}]}}"
         )
     return lines
 
@@ -681,8 +486,8 @@ def _catalog_lines(
 ) -> list[str]:
     lines: list[str] = []
     for index in range(start, stop):
-        noun, kind, tags = rng.choice(_CATALOG_NOUNS)
-        tech = rng.choice(_STACK)[0]
+        noun, kind, tags = rng.choice(CATALOG_NOUNS)
+        tech = rng.choice(STACK)[0]
         entry_id = f"cat-{index + 1:0{id_width}d}"
         parts = [
             f"id: {entry_id}",
@@ -691,7 +496,7 @@ def _catalog_lines(
             f"owner: {rng.choice(owners)}",
             f"tier: {rng.randint(0, 5)}",
         ]
-        lifecycle = rng.choice(_LIFECYCLES)
+        lifecycle = rng.choice(LIFECYCLES)
         if lifecycle != "production":
             parts.append(f"lifecycle: {lifecycle}")
         parts.append(f"tags: {_flow(list(tags))}")
