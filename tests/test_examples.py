@@ -1,9 +1,11 @@
-"""The bundled example orgs: each loads, and each says what its seed document says.
+"""The bundled example orgs: each is what ``orgplane import`` makes of its seed
+documents, each loads, and each says what its seed document says.
 
-The examples are hand-written transcriptions of the Markdown documents in
-``examples/seeds``; these tests pin their shape (counts per example) and the facts
-other parts of orgplane rely on (D-1 interfacing with 1F, two ``U-RE1`` units, the
-internal role ids of seed 004), and check that the seeds themselves are untouched.
+The examples are generated from the Markdown documents in ``examples/seeds`` by
+``scripts/import-examples``; these tests keep them in sync with the importer, pin their
+shape (counts per example) and the facts other parts of orgplane rely on (D-1
+interfacing with 1F, two ``U-RE1`` units, the internal role ids of seed 004), and check
+that the seeds themselves are untouched.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from orgplane.cli import main
 from orgplane.model import Direction, Org, OrgIndex
 from orgplane.spec import load_spec
 
@@ -35,10 +38,18 @@ class Expected:
 
 
 EXPECTED = {
-    "cipo": Expected({"department": 7, "squad": 27, "unit": 70}, 0, 0, 26, 45),
-    "data-infra": Expected({"subteam": 4}, 9, 3, 62, 0),
-    "plugilo-infra": Expected({"team": 1}, 0, 4, 11, 6),
-    "infra-ops": Expected({"team": 1}, 0, 6, 0, 5),
+    "cipo": Expected({"department": 7, "squad": 27, "unit": 70}, 0, 0, 0, 45),
+    "data-infra": Expected({"subteam": 4}, 9, 1, 62, 0),
+    "plugilo-infra": Expected({"team": 1}, 0, 4, 0, 0),
+    "infra-ops": Expected({"team": 1}, 0, 6, 5, 5),
+}
+
+#: Which seed documents each example is imported from (as scripts/import-examples does).
+SOURCES = {
+    "cipo": ["000", "001"],
+    "data-infra": ["002"],
+    "plugilo-infra": ["003"],
+    "infra-ops": ["004"],
 }
 
 
@@ -46,9 +57,39 @@ def _load(name: str) -> Org:
     return load_spec(EXAMPLES / name)
 
 
-def _seed(number: str) -> str:
+def _seed_path(number: str) -> Path:
     (path,) = SEEDS.glob(f"{number}_*.txt")
-    return path.read_text(encoding="utf-8")
+    return path
+
+
+def _seed(number: str) -> str:
+    return _seed_path(number).read_text(encoding="utf-8")
+
+
+def _yaml_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.yaml"))}
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_example_is_what_the_importer_makes_of_its_seeds(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example is byte for byte what 'orgplane import' writes for its seeds (run
+    from the project folder with relative paths, as scripts/import-examples does)."""
+    seeds = [str(_seed_path(number).relative_to(EXAMPLES.parent)) for number in SOURCES[name]]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(EXAMPLES.parent)
+        with pytest.raises(SystemExit) as info:
+            main(["import", *seeds, "--out", str(tmp_path / name)])
+    capsys.readouterr()
+    assert info.value.code == 0
+    expected = _yaml_files(tmp_path / name)
+    actual = _yaml_files(EXAMPLES / name)
+    assert sorted(actual) == sorted(expected), "examples are stale: run scripts/import-examples"
+    for relative, content in expected.items():
+        assert actual[relative] == content, (
+            f"{name}/{relative} is stale: run scripts/import-examples"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -178,17 +219,30 @@ def test_cipo_versions_stay_text() -> None:
 
 
 def test_data_infra_subteams_have_two_members_and_no_lead() -> None:
+    """The leadership chart: the lead over four subteams of two engineers each."""
     org = _load("data-infra")
-    assert org.leads == ["lead"]
+    assert org.leads == ["data-infrastructure-lead"]
+    lead = next(person for person in org.people if person.id == "data-infrastructure-lead")
+    assert lead.roles == ["data-infrastructure-lead"]
     members = {group.code: group.members for group in org.groups}
     assert members == {
-        "data-platform": ["eng-1", "eng-2"],
-        "data-engineering": ["eng-3", "eng-4"],
-        "mlops": ["eng-5", "eng-6"],
-        "bi-services": ["eng-7", "eng-8"],
+        "data-platform-team": ["eng-1", "eng-2"],
+        "data-engineering-team": ["eng-3", "eng-4"],
+        "mlops-team": ["eng-5", "eng-6"],
+        "bi-services-team": ["eng-7", "eng-8"],
     }
     assert all(group.leads == [] for group in org.groups)
-    assert all(group.stakeholders for group in org.groups)
+
+
+def test_data_infra_stakeholder_map_and_domain_stacks() -> None:
+    groups = {group.code: group for group in _load("data-infra").groups}
+    assert groups["data-platform-team"].stakeholders == ["SRE", "Infrastructure", "DevOps"]
+    assert groups["mlops-team"].stakeholders == ["ML/DS teams"]
+    assert [s.name for s in groups["bi-services-team"].stack][:3] == [
+        "dbt",
+        "Superset/Looker",
+        "Trino",
+    ]
 
 
 def test_data_infra_policies_and_roadmap() -> None:
@@ -204,8 +258,11 @@ def test_data_infra_policies_and_roadmap() -> None:
     assert (policies.hiring.every_weeks, policies.hiring.target_headcount) == (6, 8)
     assert policies.planning_cycle is not None
     assert (policies.planning_cycle.build_weeks, policies.planning_cycle.cooldown_weeks) == (6, 2)
-    assert policies.review_cadences[0].every == "3-weeks"
-    assert [phase.weeks for phase in org.roadmap[:2]] == ["1–6", "7–12"]
+    assert [(c.name, c.every) for c in policies.review_cadences] == [("Internal sync", "3-weeks")]
+    assert [(phase.weeks, len(phase.deliverables)) for phase in org.roadmap] == [
+        ("1–6", 6),
+        ("7–12", 5),
+    ]
 
 
 def test_data_infra_catalog_has_owned_systems_and_offered_subtasks() -> None:
@@ -213,14 +270,14 @@ def test_data_infra_catalog_has_owned_systems_and_offered_subtasks() -> None:
     kinds = Counter((entry.owner, entry.kind == "offering") for entry in org.catalog if entry.owner)
     # Owns: 6, 8, 10, 9 entries; Sample Subtasks: 5, 7, 9, 8 rows.
     assert kinds == {
-        ("data-platform", False): 6,
-        ("data-platform", True): 5,
-        ("data-engineering", False): 8,
-        ("data-engineering", True): 7,
-        ("mlops", False): 10,
-        ("mlops", True): 9,
-        ("bi-services", False): 9,
-        ("bi-services", True): 8,
+        ("data-platform-team", False): 6,
+        ("data-platform-team", True): 5,
+        ("data-engineering-team", False): 8,
+        ("data-engineering-team", True): 7,
+        ("mlops-team", False): 10,
+        ("mlops-team", True): 9,
+        ("bi-services-team", False): 9,
+        ("bi-services-team", True): 8,
     }
     assert all(entry.tools for entry in org.catalog if entry.kind == "offering")
 
@@ -232,7 +289,7 @@ def test_plugilo_roles_headcount_and_processes() -> None:
     org = _load("plugilo-infra")
     assert org.people == []
     assert {role.name: str(role.headcount) for role in org.roles} == {
-        "Infrastructure Lead": "1",
+        "Infrastructure Lead": "None",
         "Senior Infrastructure Engineer": "2-3",
         "Infrastructure Engineer": "3-4",
         "DevOps Engineer": "2-3",
@@ -252,6 +309,13 @@ def test_plugilo_roles_headcount_and_processes() -> None:
     }
     assert org.policies.career_ladder == ["Engineer", "Senior", "Lead"]
     (team,) = org.groups
+    assert [s.split(":")[0] for s in team.stakeholders] == ["Product", "Security", "Finance"]
+    assert [r.split(":")[0] for r in team.responsibilities] == [
+        "Platform Development",
+        "Tooling and Automation",
+        "Operations",
+        "Developer Experience",
+    ]
     assert [b.split(":")[0] for b in team.boundaries] == [
         "Infrastructure Team",
         "Application Teams",
@@ -287,7 +351,7 @@ def test_infra_ops_processes_are_the_documents() -> None:
     org = _load("infra-ops")
     seed = _seed("004")
     blocks = re.findall(r"```\n(.*?)\n```", seed, re.DOTALL)
-    assert [t.id for t in org.templates] == ["change-request", "incident", "maintenance"]
+    assert [t.kind for t in org.templates] == ["request", "incident", "maintenance"]
     for template in org.templates:
         assert template.body in blocks, template.id
     assert [g.id for g in org.gates] == ["change-approval", "production-readiness"]
@@ -307,11 +371,40 @@ def test_infra_ops_processes_are_the_documents() -> None:
         ("Component Specialist", 30, 60),
         ("Infrastructure Architect", 60, None),
     ]
-    assert {w.id: len(w.steps) for w in org.workflows} == {
-        "infrastructure-request": 6,
-        "escalation-path": 4,
-    }
+    request, escalation = org.workflows
+    assert (request.name, request.trigger) == (
+        "Infrastructure Request Flow",
+        "Infrastructure Request",
+    )
+    assert [step.actor for step in request.steps] == [
+        "Infrastructure Architect",
+        "Systems Administrator",
+        "Network Engineer",
+        "Database Administrator",
+        "Automation Engineer",
+        "Site Reliability Engineer",
+    ]
+    assert request.steps[1].actions == ["Provisions servers", "Hardens systems"]
+    assert (escalation.name, escalation.trigger) == ("Escalation Path", "Issue Detected")
+    assert [step.actor for step in escalation.steps] == [
+        "SRE On-Call",
+        "Component Owner (SysAdmin/NetEng/DBA)",
+        "Infrastructure Architect",
+        "Human Escalation",
+    ]
+    assert escalation.steps[0].actions == [
+        "Resolved → Document & Close",
+        "Requires specialist → Component Owner (SysAdmin/NetEng/DBA)",
+    ]
+    reports = {role.name: role.reports_to for role in org.roles}
+    assert reports.pop("Infrastructure Architect") is None
+    assert set(reports.values()) == {"infrastructure-architect"}
     (team,) = org.groups
+    assert [s.split(":")[0] for s in team.stakeholders] == ["Development", "Security", "QA"] * 2
+    assert [entry.name for entry in org.catalog][:2] == [
+        "Infrastructure architecture",
+        "Deployment environments",
+    ]
     assert [k.text for k in team.kpis] == [
         "Availability 99.9%",
         "Mean Time to Recovery < 30 min",

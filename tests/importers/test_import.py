@@ -159,7 +159,7 @@ def test_team_document_roles_kpis_and_processes() -> None:
         "UTC",
     )
     assert [(s.to, s.after_minutes, s.until_minutes) for s in rotation.escalation] == [
-        ("SRE", 0, 15),
+        ("Site Reliability Engineer", 0, 15),
         ("Systems Administrator", 15, 30),
         ("Component Specialist", 30, 60),
         ("Infrastructure Architect", 60, None),
@@ -197,8 +197,8 @@ def test_team_document_with_named_subteams() -> None:
 def test_prose_policies_and_planned_headcounts() -> None:
     org = import_paths([_seed("003")]).org
     roles = {role.name: role.headcount for role in org.roles}
-    assert str(roles["Senior Infrastructure Engineers"]) == "2-3"
-    assert str(roles["Infrastructure Engineers"]) == "3-4"
+    assert str(roles["Senior Infrastructure Engineer"]) == "2-3"
+    assert str(roles["Infrastructure Engineer"]) == "3-4"
     assert roles["Infrastructure Lead"] is None
     policies = org.policies
     assert [(c.name, c.risk) for c in policies.change_classes] == [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgplane.importers.draft import Draft, OrgDraft
+from orgplane.importers.draft import Draft, OrgDraft, match_name
 from orgplane.importers.phrases import authority_terms, slug
 from orgplane.model import Org
 
@@ -81,6 +81,10 @@ def _group(
         out["boundaries"] = draft.boundaries
     if draft.stakeholders:
         out["stakeholders"] = draft.stakeholders
+    if draft.leads:
+        out["leads"] = draft.leads
+    if draft.members:
+        out["members"] = draft.members
     if notes:
         out["notes"] = notes
     if draft.children:
@@ -118,18 +122,24 @@ def to_org(draft: OrgDraft) -> Org:
         ]
     groups = [_group(group, by_code, draft.groups, paths) for group in draft.groups.values()]
     kpis = [{"text": text, **({"note": note} if note else {})} for text, note in draft.kpis]
-    if not groups and (kpis or draft.roles or draft.boundaries):
-        # A team document: the team is the one group; its KPIs and boundaries are the team's.
+    team_facts = {
+        "responsibilities": draft.responsibilities,
+        "kpis": kpis,
+        "boundaries": draft.boundaries,
+        "stakeholders": draft.stakeholders,
+    }
+    owner = ""
+    if not groups and (any(team_facts.values()) or draft.roles):
+        # A team document: the team is the one group; what it does, measures and
+        # bounds, and who it works with, are the team's.
         team: dict[str, Any] = {"code": code, "kind": "team", "name": name}
-        if kpis:
-            team["kpis"] = kpis
-        if draft.boundaries:
-            team["boundaries"] = draft.boundaries
-        groups = [team]
-    elif draft.boundaries:
-        draft.notes.extend(draft.boundaries)
-    elif kpis:
+        team.update({key: value for key, value in team_facts.items() if value})
+        groups, owner = [team], code
+    else:
+        draft.notes.extend(draft.responsibilities)
         draft.notes.extend(f"KPI: {k['text']}" for k in kpis)
+        draft.notes.extend(draft.boundaries)
+        draft.notes.extend(f"Stakeholder: {s}" for s in draft.stakeholders)
     roles = [
         {**role, "description": "\n".join(role["description"])} if "description" in role else role
         for role in draft.roles.values()
@@ -143,16 +153,24 @@ def to_org(draft: OrgDraft) -> Org:
             n += 1
             ident = f"{base}-{n}"
         seen.add(ident)
+        entry = {"owner": owner, **{k: v for k, v in entry.items() if v}}
         catalog.append({"id": ident, **{k: v for k, v in entry.items() if v}})
+    role_names = {key: role["name"] for key, role in draft.roles.items()}
     document: dict[str, Any] = {
         "code": code,
         "catalog": catalog,
         "name": name,
         "groups": groups,
         "roles": roles,
+        "people": list(draft.people.values()),
+        "leads": draft.leads,
+        "workflows": draft.workflows,
         "templates": draft.templates,
         "gates": draft.gates,
-        "oncall": draft.rotations,
+        "oncall": [
+            _named_rotation({"group": owner, **r} if owner else r, role_names)
+            for r in draft.rotations
+        ],
         "roadmap": draft.roadmap,
         "policies": policies,
         "glossary": [{"term": t, "definition": d} for t, d in draft.glossary.items()],
@@ -161,6 +179,29 @@ def to_org(draft: OrgDraft) -> Org:
     if draft.description:
         document["description"] = "\n".join(draft.description)
     return Org.model_validate(document)
+
+
+def _named_rotation(rotation: dict[str, Any], roles: dict[str, str]) -> dict[str, Any]:
+    """A rotation whose people are written as roles ("SRE") names them as the roles do
+    ("Site Reliability Engineer"); what it was written as stays in the step's note."""
+
+    def named(text: str) -> str:
+        key = match_name(text, roles)
+        return roles[key] if key is not None else text
+
+    out = dict(rotation)
+    for field in ("primary", "secondary"):
+        if out.get(field):
+            out[field] = named(out[field])
+    steps = []
+    for step in out.get("escalation", []):
+        name = named(step["to"])
+        if name != step["to"] and not step.get("note"):
+            step = {**step, "to": name, "note": f"Written as {step['to']!r}."}
+        steps.append(step)
+    if steps:
+        out["escalation"] = steps
+    return out
 
 
 def _acronym(name: str) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 from orgplane.importers.boxtree import TreeNode, looks_like_tree, parse_box_tree
+from orgplane.importers.charts import Chart, parse_chart
+from orgplane.importers.diagrams import DiagramReader
 from orgplane.importers.draft import Draft, OrgDraft, add_unique, clean
 from orgplane.importers.markdown import (
     Block,
@@ -45,18 +47,22 @@ _TREE_WORD = re.compile(r"\s*\b(tree|hierarchy|structure)\s*$", re.IGNORECASE)
 _GLOSSARY = re.compile(r"^(?P<term>[A-Z][A-Za-z0-9/&-]{1,15})\s*[=:≡]\s*(?P<definition>.+)$")
 
 
-class _Builder(TableReader, TreeReader, ProseReader):
+class _Builder(TableReader, TreeReader, ProseReader, DiagramReader):
     """Reads one document: finds its top tree, walks its sections, reads each block."""
 
     def __init__(self, org: OrgDraft, report: ImportReport, doc: Document) -> None:
         super().__init__(org, report, doc)
         self._by_name: dict[str, Draft] = {}
         self._by_name_count = -1
+        # Charts are read after the rest of the document: they name groups and roles
+        # that may be defined further down.
+        self._charts: list[tuple[Chart, CodeBlock, str, Draft | None]] = []
 
     # -- the document -------------------------------------------------------------------
 
     def run(self) -> None:
         sections = self.doc.sections()
+        parent_of = {id(child): section for section in sections for child in section.children}
         self._find_top_tree(sections)
         department: Draft | None = None
         department_level = 99
@@ -78,8 +84,26 @@ class _Builder(TableReader, TreeReader, ProseReader):
                 self._heading(heading, department)
                 self._track_phase(heading)
                 self._boundaries = "boundar" in heading.text.lower()
+            titles: list[str] = []
+            up: Section | None = section
+            while up is not None:
+                if up.heading is not None:
+                    titles.append(up.heading.text)
+                up = parent_of.get(id(up))
+            lead_in = ""
             for block in section.blocks:
+                self._titles = [lead_in, *titles] if lead_in else titles
                 self._block(block, department, section)
+                lead_in = (
+                    block.text if isinstance(block, Paragraph) and _is_label(block.text) else ""
+                )
+        for chart, block, title, owner in self._charts:
+            if not self._chart(chart, block, title, owner):
+                notes = owner.notes if owner else self.org.notes
+                add_unique(notes, block.text.rstrip())
+                self.claim(
+                    block.line, "note", owner.code if owner else "org", block.text, block.end_line
+                )
 
     def _find_top_tree(self, sections: list[Section]) -> None:
         for section in sections:
@@ -179,7 +203,9 @@ class _Builder(TableReader, TreeReader, ProseReader):
             return
         target = department.code if department else "org"
         notes = department.notes if department else self.org.notes
-        if isinstance(block, Table):
+        if isinstance(block, Table) and self._titled_table(block, department):
+            pass
+        elif isinstance(block, Table):
             self._table(block, department)
         elif isinstance(block, CodeBlock):
             title = clean(section.title())
@@ -192,12 +218,16 @@ class _Builder(TableReader, TreeReader, ProseReader):
                 if message not in self.org.templates:
                     self.org.templates.append(message)
                 self.claim(block.line, "template", target, block.text, block.end_line)
+            elif not looks_like_tree(block.text) and (chart := parse_chart(block.text, block.line)):
+                self._charts.append((chart, block, title, department))
             else:
                 add_unique(notes, block.text.rstrip())
                 self.claim(block.line, "note", target, block.text, block.end_line)
         elif isinstance(block, Quote):
             self._quote(block, department)
-        elif isinstance(block, Paragraph) and self._prose_policy(block, target):
+        elif (isinstance(block, Paragraph) and self._prose_policy(block, target)) or (
+            isinstance(block, Paragraph) and self._titled_paragraph(block, department)
+        ):
             pass
         elif isinstance(block, Paragraph):
             described = department.description if department else self.org.description
@@ -237,10 +267,16 @@ class _Builder(TableReader, TreeReader, ProseReader):
             for item in block.items:  # top-level items are the deliverables
                 self._phase["deliverables"].append(item.text)
                 self.claim(item.line, "roadmap", target, item.text)
-            nested = flatten([child for item in block.items for child in item.children])
-            self._note_items(nested, block.end_line, target, notes)
+            nested = [child for item in block.items for child in item.children]
+            read = set()
+            for item in block.items:
+                read |= self._group_maps(item.children, item.text)
+            self._note_items(nested, block.end_line, target, notes, read)
+        elif isinstance(block, ListBlock) and self._titled_list(block, department):
+            pass
         elif isinstance(block, ListBlock):
-            self._note_items(flatten(block.items), block.end_line, target, notes)
+            read = self._group_maps(block.items, " ".join(self._titles))
+            self._note_items(block.items, block.end_line, target, notes, read)
         elif isinstance(block, Html):
             add_unique(notes, block.text.strip())
             self.claim(block.line, "note", target, block.text, block.end_line)
@@ -273,6 +309,13 @@ class _Builder(TableReader, TreeReader, ProseReader):
             self.claim(block.line, "note", owner or "org", block.text, block.end_line)
 
     # -- breakdown tables ---------------------------------------------------------------
+
+
+def _is_label(text: str) -> bool:
+    """A paragraph that titles what follows ("Team Responsibilities:"), not a sentence
+    that introduces it ("Organizing into subteams provides:")."""
+    words = re.findall(r"[A-Za-z]{4,}", text)
+    return text.rstrip().endswith(":") and all(word[0].isupper() for word in words)
 
 
 def _bare(name: str) -> str:

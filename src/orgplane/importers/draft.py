@@ -12,7 +12,16 @@ from typing import Any
 
 from orgplane.importers.phrases import DepPhrase
 
-__all__ = ["KINDS", "Draft", "OrgDraft", "add_unique", "clean", "deeper", "same_name"]
+__all__ = [
+    "KINDS",
+    "Draft",
+    "OrgDraft",
+    "add_unique",
+    "clean",
+    "deeper",
+    "match_name",
+    "same_name",
+]
 
 KINDS = ("department", "squad", "unit", "subunit")
 _SYMBOLS = re.compile(r"^[^\w(]+|[^\w)]+$")
@@ -39,6 +48,8 @@ class Draft:
     dependencies: list[DepPhrase] = field(default_factory=list)
     boundaries: list[str] = field(default_factory=list)
     stakeholders: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     children: dict[str, Draft] = field(default_factory=dict)
 
@@ -79,6 +90,11 @@ class OrgDraft:
     planning: dict[str, dict[str, Any]] = field(default_factory=dict)  #: policy field → value
     roadmap: list[dict[str, Any]] = field(default_factory=list)  #: name, weeks, deliverables
     boundaries: list[str] = field(default_factory=list)  #: the org's (or team's) own
+    responsibilities: list[str] = field(default_factory=list)  #: the team's own
+    stakeholders: list[str] = field(default_factory=list)  #: the team's own
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
+    leads: list[str] = field(default_factory=list)
+    workflows: list[dict[str, Any]] = field(default_factory=list)
 
     def group(self, code: str, name: str, kind: str = KINDS[0]) -> Draft:
         return Draft.child(self._root(), code, name, kind)
@@ -91,6 +107,36 @@ class OrgDraft:
 
 def same_name(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
+
+
+def match_name(label: str, names: dict[str, str]) -> str | None:
+    """The key of the one name ``label`` writes, word by word or abbreviated word by word
+    ("SYSTEMS ADMIN" → "Systems Administrator") or by its initials ("SRE" → "Site
+    Reliability Engineer"); ``names`` maps key → name."""
+    written = _words(_bare(label))
+    if not written:
+        return None
+    found = []
+    for key, name in names.items():
+        words = _words(_bare(name))
+        initials = "".join(word[0] for word in words)
+        if (
+            len(words) == len(written)
+            and all(
+                w == n or (len(w) >= 3 and n.startswith(w))
+                for w, n in zip(written, words, strict=True)
+            )
+        ) or (len(written) == 1 and len(words) > 1 and written[0] == initials):
+            found.append(key)
+    return found[0] if len(found) == 1 else None
 
 
 def add_unique(items: list[str], text: str) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "parse_inline_list",
     "parse_lead_threshold",
     "parse_oncall_depth",
+    "parse_review_sentence",
     "parse_rotation_period",
     "parse_weeks",
     "slug",
@@ -335,6 +336,20 @@ def _every(text: str) -> tuple[str, re.Match[str]] | None:
 
 # "after P0/P1 incidents", "before every season launch" at the end of a phrase.
 _EVENT = re.compile(r"(?:^|\s)(after|following|before|ahead of|prior to)\s+(.+)$", re.IGNORECASE)
+
+
+def parse_review_sentence(text: str) -> Cadence | None:
+    """ "Internal sync every 3 weeks for tracking adoption, …" → a cadence named by what
+    comes before the cadence phrase ("Internal sync"), when that names a meeting."""
+    found = _every(text)
+    if found is None:
+        return None
+    name = text[: found[1].start()].strip(" :,-")
+    if not re.search(
+        r"\b(sync|review|checkpoint|meeting|retro|retrospective|check-in)s?\b", name, re.I
+    ):
+        return None
+    return Cadence(name, found[0], ())
 
 
 def _events(text: str) -> tuple[str, ...]:

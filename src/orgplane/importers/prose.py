@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from orgplane.importers.columns import header_words
 from orgplane.importers.context import DocumentReader
-from orgplane.importers.draft import OrgDraft, add_unique, clean
-from orgplane.importers.markdown import Document, Heading, ListBlock, ListItem, Paragraph
-from orgplane.importers.phrases import slug, split_list
+from orgplane.importers.draft import Draft, OrgDraft, add_unique, clean
+from orgplane.importers.markdown import (
+    Document,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Table,
+)
+from orgplane.importers.phrases import parse_review_sentence, slug, split_list
 from orgplane.importers.report import ImportReport
 from orgplane.importers.rules_text import (
     approvers,
@@ -25,7 +33,19 @@ from orgplane.importers.rules_text import (
     team_rule,
 )
 
-__all__ = ["ProseReader", "flatten", "item_ends"]
+__all__ = ["ProseReader", "flatten", "item_ends", "meaning"]
+
+# What a list or table is about, from the words of the titles above it (nearest first).
+_MEANINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "stakeholders",
+        re.compile(
+            r"\b(interfaces?|stakeholders?|customers?|consumers?|collaboration|interactions?)\b"
+        ),
+    ),
+    ("catalog", re.compile(r"\b(provides?|offers?|offerings?|we (run|operate|own|maintain))\b")),
+    ("responsibilities", re.compile(r"\b(capabilit(y|ies)|responsibilit(y|ies))\b")),
+)
 
 _PHASE = re.compile(
     r"^(?P<name>phase\s+\w+)\s*\(\s*weeks?\s+(?P<weeks>[\d–-]+)\s*\)\s*:?\s*(?P<title>.*)$", re.I
@@ -40,6 +60,7 @@ class ProseReader(DocumentReader):
         self._phase: dict[str, Any] | None = None  # the roadmap phase being read
         self._phase_level = 0
         self._boundaries = False  # inside a section about responsibility boundaries
+        self._titles: list[str] = []  # the block's lead-in and section titles, nearest first
 
     def _track_phase(self, heading: Heading) -> None:
         """Roadmap phases: "Phase 1 (Weeks 1–6): Team Structure …" headings."""
@@ -54,19 +75,32 @@ class ProseReader(DocumentReader):
             self._phase = None
 
     def _note_items(
-        self, items: list[ListItem], end_line: int, target: str, notes: list[str]
+        self, items: list[ListItem], end_line: int, target: str, notes: list[str], skip: set[int]
     ) -> None:
-        """List items kept as notes; a planning rule among them also becomes a policy."""
-        for item, end in zip(items, item_ends(items, end_line), strict=True):
+        """List items kept as notes, one per top-level item with what hangs below it; a
+        planning rule among them also becomes a policy. Items in ``skip`` (and what hangs
+        below them) were read into typed fields already."""
+        kept = [item for item in items if id(item) not in skip]
+        for item in kept:
+            add_unique(notes, _item_text(item, skip))
+        lines = flatten(kept)
+        for item, end in zip(lines, item_ends(lines, end_line), strict=True):
+            if id(item) in skip:
+                continue
             text = "\n".join([item.text, *item.extra])
-            add_unique(notes, text)
             rule = team_rule(item.text)
+            review = parse_review_sentence(item.text) if rule is None else None
             if rule is not None:
                 # The sentence stays as a note for people; the numbers become a policy.
                 known = self.org.planning.setdefault(rule[0], {})
                 for key, value in rule[1].items():
                     known.setdefault(key, value)
-            self.claim(item.line, "policy" if rule else "note", target, text, end)
+            elif review is not None:
+                cadence = {"name": review.name, "every": review.every, "note": item.text}
+                if cadence not in self.org.review_cadences:
+                    self.org.review_cadences.append(cadence)
+            typed = rule is not None or review is not None
+            self.claim(item.line, "policy" if typed else "note", target, text, end)
 
     def _prose_policy(self, block: Paragraph, target: str) -> bool:
         """ "Change Types: …", "Change Approval: …", "Infrastructure Reviews: …" paragraphs."""
@@ -100,6 +134,111 @@ class ProseReader(DocumentReader):
         self.claim(block.line, "policy", target, block.text, block.end_line)
         return True
 
+    def _titled_list(self, block: ListBlock, department: Draft | None) -> bool:
+        """A list whose title says what it holds: "Provides" (catalog), "Interfaces",
+        "Stakeholders" (stakeholders), "Capabilities", "Team Responsibilities" (the
+        team's responsibilities, by area when the list sits in an area's subsection;
+        "Responsibilities of the Lead" makes a role)."""
+        found = meaning(self._titles)
+        if found is None:
+            return False
+        kind, depth = found
+        target = department.code if department else "org"
+        texts = [_item_text(item) for item in block.items]
+        if kind == "stakeholders":
+            into = department.stakeholders if department else self.org.stakeholders
+            for text in texts:
+                add_unique(into, text)
+        elif kind == "catalog":
+            owner = department.code if department else ""
+            for text in texts:
+                self.org.catalog.append({"name": text, "owner": owner, "kind": "service"})
+        elif department is None and (role := _ROLE_DUTIES.match(clean(self._titles[depth]))):
+            name = role["name"].strip()
+            known = self.org.roles.setdefault(slug(name), {"id": slug(name), "name": name})
+            duties = known.setdefault("responsibilities", [])
+            for text in texts:
+                add_unique(duties, text)
+        elif department is None:
+            # The area is the subsection the list sits in ("Infrastructure Design").
+            area = clean(self._titles[0]) if depth > 0 else ""
+            into = self.org.responsibilities
+            if area:
+                add_unique(into, f"{area}: {'; '.join(texts)}")
+            else:
+                for text in texts:
+                    add_unique(into, text)
+        else:
+            return False
+        items = flatten(block.items)
+        claim = {"stakeholders": "stakeholder", "catalog": "catalog"}.get(kind, "responsibility")
+        for item, end in zip(items, item_ends(items, block.end_line), strict=True):
+            self.claim(item.line, claim, target, item.text, end)
+        return True
+
+    def _group_maps(self, items: list[ListItem], context: str = "") -> set[int]:
+        """Items that map groups to what they have ("Platform → SRE, Infrastructure, DevOps"
+        under "each subteam defines its internal customers"; "**MLOps** → MLflow, Ray"
+        under "mapped to its engine and stack"): the groups' stakeholders or stack.
+        Returns the ids of the items read."""
+        read: set[int] = set()
+        for item in items:
+            here = f"{context} {item.text}"
+            found = _MAPPED.match(item.text)
+            words = header_words(context)
+            kind = next((k for k, keys in _MAP_MEANINGS if words & keys), None)
+            group = self._group_named(found["name"]) if found and kind else None
+            if found is not None and group is not None:
+                into = group.stakeholders if kind == "stakeholders" else group.stack
+                for value in split_list(found["values"]):
+                    add_unique(into, value)
+                self.claim(item.line, kind.rstrip("s") if kind else "", group.code, item.text)
+                read.add(id(item))
+            read |= self._group_maps(item.children, here)
+        return read
+
+    def _group_named(self, name: str) -> Draft | None:
+        """The one group whose name contains ``name``'s words in order ("Platform" →
+        "Data Platform Team")."""
+        wanted = " ".join(re.findall(r"[a-z0-9]+", name.casefold()))
+        found: list[Draft] = []
+        stack = list(self.org.groups.values())
+        while stack:
+            draft = stack.pop()
+            words = " ".join(re.findall(r"[a-z0-9]+", draft.name.casefold()))
+            if wanted and re.search(rf"(^| ){re.escape(wanted)}( |$)", words):
+                found.append(draft)
+            stack.extend(draft.children.values())
+        return found[0] if len(found) == 1 else None
+
+    def _titled_table(self, table: Table, department: Draft | None) -> bool:
+        """A two-column table in a section about interactions ("External Team | Key
+        Interactions"): one stakeholder per row, "Team: what we do with them"."""
+        found = meaning(self._titles)
+        if found is None or found[0] != "stakeholders" or len(table.header) != 2:
+            return False
+        if any(len(row) != 2 or not row[0].text for row in table.rows):
+            return False
+        into = department.stakeholders if department else self.org.stakeholders
+        target = department.code if department else "org"
+        self.claim(table.line, "section", target, " | ".join(table.header))
+        for who, what in table.rows:
+            text = f"{who.text}: {what.text}" if what.text else who.text
+            add_unique(into, text)
+            self.claim(who.line, "stakeholder", target, text)
+        return True
+
+    def _titled_paragraph(self, block: Paragraph, department: Draft | None) -> bool:
+        """A "**Product**: …" paragraph in a section about collaboration: a stakeholder."""
+        found = meaning(self._titles)
+        if found is None or found[0] != "stakeholders" or labelled(block.text) is None:
+            return False
+        into = department.stakeholders if department else self.org.stakeholders
+        add_unique(into, " ".join(block.text.split()))
+        target = department.code if department else "org"
+        self.claim(block.line, "stakeholder", target, block.text, block.end_line)
+        return True
+
     def _headcount_roles(self, block: ListBlock, target: str) -> bool:
         """A list of "**Role (2-3)**: duties" items: the roles and their planned headcount."""
         found = [labelled(item.text) for item in block.items]
@@ -124,6 +263,37 @@ class ProseReader(DocumentReader):
             self.org.roles.setdefault(role["id"], role)
             self.claim(item.line, "role", target, item.text)
         return True
+
+
+_MAPPED = re.compile(r"^(?P<name>[^→:]{2,60}?)\s*(?:→|->|⇒)\s*(?P<values>\S.*)$")
+_MAP_MEANINGS: tuple[tuple[str, set[str]], ...] = (
+    ("stakeholders", {"stakeholder", "customer", "consumer", "user"}),
+    ("stack", {"stack", "engine", "tool", "technology", "technologie"}),
+)
+
+
+_ROLE_DUTIES = re.compile(
+    r"^responsibilities\s+of\s+(?:the\s+|our\s+|a\s+)?(?P<name>.{3,60})$", re.I
+)
+
+
+def _item_text(item: ListItem, skip: set[int] | None = None) -> str:
+    """A list item with what hangs below it: "**Label**" over one line reads "Label: line"."""
+    text = "\n".join([item.text, *item.extra])
+    below = [_item_text(child, skip) for child in item.children if id(child) not in (skip or ())]
+    if not below:
+        return text
+    return f"{text.rstrip(':')}: {'; '.join(below)}"
+
+
+def meaning(titles: list[str]) -> tuple[str, int] | None:
+    """What the nearest title that says something says a list holds, and how far up it is."""
+    for depth, title in enumerate(titles):
+        lowered = title.lower()
+        for kind, pattern in _MEANINGS:
+            if pattern.search(lowered):
+                return kind, depth
+    return None
 
 
 def item_ends(items: list[ListItem], end_line: int) -> list[int]:

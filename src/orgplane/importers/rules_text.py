@@ -107,7 +107,8 @@ def headcount_role(label: str, rest: str) -> dict[str, Any] | None:
     found = _HEADCOUNT.match(label.strip())
     if found is None:
         return None
-    name = found["name"].strip()
+    # "Senior Infrastructure Engineers (2-3)" plans several people in one role.
+    name = re.sub(r"(?<=[a-z]{3})s$", "", found["name"].strip())
     low = int(found["min"])
     high = None if found["plus"] else int(found["max"] or low)
     role: dict[str, Any] = {"id": slug(name), "name": name, "headcount": {"min": low, "max": high}}

@@ -73,6 +73,7 @@ class Workflow(Located):
 
     id: Slug
     name: NameStr
+    trigger: Text = ""  #: what starts it ("Infrastructure Request", "Issue Detected")
     steps: list[WorkflowStep] = Field(min_length=1)
 
 

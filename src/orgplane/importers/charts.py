@@ -1,0 +1,345 @@
+"""A parser for the charts org documents draw in code blocks: org charts and flow charts.
+
+Pure; imports only ``importers.boxtree`` (to leave indented trees to it). Where ``boxtree`` reads indented trees (``├──``), this reads
+two-dimensional drawings: labels (plain text, or boxes drawn with corners) joined by
+connector lines and arrows. It reads the shape, not the words:
+
+- a box (``┌─┐ │ │ └─┘``, any corner family) is one node; its lines before the first
+  bullet are its title, bullet lines (``•``, ``-``, ``*``) its items;
+- plain text is a node; text on consecutive lines that overlaps in columns is one
+  label ("Data Platform" over "Team");
+- connectors are cells of box-drawing glyphs, arrows and ``|``/``+``; each connected
+  run of them is an edge bundle: the nodes touching it from above are the parents,
+  the nodes touching it from below (or that an arrow points at) are the children;
+- text that sits beside a connector ("▼ (Requires specialist)", "├── Resolved ──►")
+  labels the edge, for the child on its row or the next child below it.
+
+Documents draw boxes by hand, so a box's right border may be off by a column or two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from orgplane.importers.boxtree import looks_like_tree
+
+__all__ = ["Chart", "ChartNode", "parse_chart"]
+
+# ASCII boxes ("+----+", "|", "+----+") count as boxes too.
+_TOP_LEFT = set("┌╭╔┏+")
+_TOP_RIGHT = set("┐╮╗┓+")
+_BOTTOM_LEFT = set("└╰╚┗+")
+_BOTTOM_RIGHT = set("┘╯╝┛+")
+_VERTICAL_BORDER = set("│║┃├┤╟╢┣┫|")
+_HORIZONTAL_BORDER = set("─═━┬┴┼╤╧╪┳┻╋-=")
+_RIGHT_ARROWS = set("►▶→⟶>")
+_LEFT_ARROWS = set("◄◀←⟵<")
+_ARROWS = set("►▶→⟶◄◀←⟵▼▲↓↑")
+_BULLET = re.compile(r"^[•·*-]\s+")
+_RUN = re.compile(r"\S+(?: \S+)*")
+
+
+def _is_glyph(ch: str) -> bool:
+    return "\u2500" <= ch <= "\u257f" or ch in _ARROWS or ch in "|+"
+
+
+@dataclass(slots=True)
+class ChartNode:
+    """One labelled node: a box or a plain label, with the edges into it."""
+
+    title: str
+    line: int  #: 1-based line of the node's first row in the source document
+    end_line: int
+    items: list[str] = field(default_factory=list)  #: a box's bullet lines, joined
+    parents: list[int] = field(default_factory=list)  #: indexes into ``Chart.nodes``
+    edge_label: str = ""  #: the text written on the edge into this node
+    boxed: bool = False
+    side: bool = False  #: an arrow points at it from its own row (a branch off the flow)
+
+
+@dataclass(slots=True)
+class Chart:
+    """A parsed chart: its nodes top to bottom, and the edge labels it read."""
+
+    nodes: list[ChartNode]
+
+    def roots(self) -> list[int]:
+        return [i for i, node in enumerate(self.nodes) if not node.parents]
+
+    def children(self, index: int) -> list[int]:
+        return [i for i, node in enumerate(self.nodes) if index in node.parents]
+
+    def edges(self) -> int:
+        return sum(len(node.parents) for node in self.nodes)
+
+
+@dataclass(slots=True)
+class _Label:
+    cells: list[tuple[int, int]]
+    rows: list[tuple[int, int, int, str]]  #: (row, start col, end col, text)
+    box: tuple[int, int, int, int] | None = None  #: top, left, bottom, right
+
+
+class _Grid:
+    def __init__(self, text: str) -> None:
+        self.lines = [line.rstrip() for line in text.splitlines()]
+        self.height = len(self.lines)
+
+    def at(self, row: int, col: int) -> str:
+        if 0 <= row < self.height and 0 <= col < len(self.lines[row]):
+            return self.lines[row][col]
+        return " "
+
+
+def _box_at(grid: _Grid, top: int, left: int) -> tuple[int, int, int, int] | None:
+    """The box whose top-left corner is at (top, left), as (top, left, bottom, right)."""
+    col = left + 1
+    while grid.at(top, col) in _HORIZONTAL_BORDER:
+        col += 1
+    if grid.at(top, col) not in _TOP_RIGHT or col == left + 1:
+        return None
+    right = col
+    for row in range(top + 1, grid.height):
+        first = grid.at(row, left)
+        if first in _BOTTOM_LEFT:
+            if _border_near(grid, row, right, _BOTTOM_RIGHT) is None:
+                return None
+            return top, left, row, right
+        if (
+            first not in _VERTICAL_BORDER
+            or _border_near(grid, row, right, _VERTICAL_BORDER) is None
+        ):
+            return None
+    return None
+
+
+def _border_near(grid: _Grid, row: int, col: int, glyphs: set[str]) -> int | None:
+    for delta in (0, 1, -1, 2, -2):
+        if grid.at(row, col + delta) in glyphs:
+            return col + delta
+    return None
+
+
+def _boxes(grid: _Grid) -> list[_Label]:
+    out: list[_Label] = []
+    for row, line in enumerate(grid.lines):
+        for col, ch in enumerate(line):
+            if ch not in _TOP_LEFT:
+                continue
+            box = _box_at(grid, row, col)
+            if box is None:
+                continue
+            top, left, bottom, right = box
+            cells: list[tuple[int, int]] = []
+            rows: list[tuple[int, int, int, str]] = []
+            for r in range(top, bottom + 1):
+                edge = (
+                    right if r in (top, bottom) else _border_near(grid, r, right, _VERTICAL_BORDER)
+                )
+                assert edge is not None
+                cells.extend((r, c) for c in range(left, edge + 1))
+                if top < r < bottom:
+                    inner = grid.lines[r][left + 1 : edge]
+                    rows.append((r, left + 1, edge - 1, inner.strip()))
+            out.append(_Label(cells, rows, box))
+    return out
+
+
+def _runs(grid: _Grid, taken: set[tuple[int, int]]) -> list[tuple[int, int, int, str]]:
+    """Plain text runs (words joined by single spaces) outside boxes, as (row, start, end, text)."""
+    out: list[tuple[int, int, int, str]] = []
+    for row, line in enumerate(grid.lines):
+        masked = "".join(
+            " " if (row, col) in taken or _is_glyph(ch) else ch for col, ch in enumerate(line)
+        )
+        out.extend((row, m.start(), m.end() - 1, m.group()) for m in _RUN.finditer(masked))
+    return out
+
+
+def _beside_glyph(grid: _Grid, run: tuple[int, int, int, str]) -> bool:
+    """True when a run labels an edge: it sits on a connector's row, at most two spaces
+    from it, and no arrow points at it (the text an arrow points at is a node)."""
+    row, start, end, _ = run
+    before = grid.lines[row][max(0, start - 3) : start].rstrip()[-1:]
+    after = grid.lines[row][end + 1 : end + 4].lstrip()[:1]
+    if (before and before in _RIGHT_ARROWS) or (after and after in _LEFT_ARROWS):
+        return False
+    return any(_is_glyph(ch) for ch in before + after)
+
+
+def parse_chart(text: str, first_line: int = 1) -> Chart | None:
+    """Parse one code block as a chart; None when it draws no edge between two labels,
+    or when it is an indented tree (``boxtree`` reads those)."""
+    if looks_like_tree(text):
+        return None
+    grid = _Grid(text)
+    labels = _boxes(grid)
+    owner: dict[tuple[int, int], int] = {}
+    for index, label in enumerate(labels):
+        for cell in label.cells:
+            owner.setdefault(cell, index)
+    edge_texts: list[tuple[int, int, int, str]] = []
+    plain: list[tuple[int, int, int, str]] = []
+    for run in _runs(grid, set(owner)):
+        (edge_texts if _beside_glyph(grid, run) else plain).append(run)
+    # Plain runs on consecutive rows that overlap in columns are one label.
+    open_labels: list[_Label] = []
+    for run in sorted(plain):
+        row, start, end, _ = run
+        joined = next(
+            (
+                lab
+                for lab in open_labels
+                if lab.rows[-1][0] == row - 1
+                and lab.rows[-1][1] <= end
+                and start <= lab.rows[-1][2]
+            ),
+            None,
+        )
+        if joined is None:
+            joined = _Label([], [])
+            open_labels.append(joined)
+            labels.append(joined)
+        joined.rows.append(run)
+        joined.cells.extend((row, c) for c in range(start, end + 1))
+    for index, label in enumerate(labels):
+        for cell in label.cells:
+            owner.setdefault(cell, index)
+
+    texts = {(run[0], col): run for run in edge_texts for col in range(run[1], run[2] + 1)}
+    parents: dict[int, set[int]] = {}
+    edge_label: dict[int, str] = {}
+    side: set[int] = set()
+    seen: set[tuple[int, int]] = set()
+    for row, line in enumerate(grid.lines):
+        for col, ch in enumerate(line):
+            if (row, col) in seen or (row, col) in owner or not _is_glyph(ch):
+                continue
+            above, below, texts_beside = _bundle(grid, owner, texts, (row, col), seen)
+            for child, label_row in below:
+                found = parents.setdefault(child, set())
+                found.update(a for a in above if a != child)
+                child_row = labels[child].rows[0][0] if labels[child].box is None else -1
+                if label_row == child_row:
+                    side.add(child)
+                text = _edge_text(texts_beside, label_row, labels[child].rows[0][0])
+                if text and child not in edge_label:
+                    edge_label[child] = text
+    if not any(parents.values()):
+        return None
+
+    order = sorted(range(len(labels)), key=lambda i: (labels[i].rows[0][0], labels[i].rows[0][1]))
+    position = {old: new for new, old in enumerate(order)}
+    nodes: list[ChartNode] = []
+    for old in order:
+        label = labels[old]
+        title, items = _title_items(
+            [text for _, _, _, text in label.rows], boxed=label.box is not None
+        )
+        top = label.box[0] if label.box else label.rows[0][0]
+        bottom = label.box[2] if label.box else label.rows[-1][0]
+        nodes.append(
+            ChartNode(
+                title=title,
+                line=first_line + top,
+                end_line=first_line + bottom,
+                items=items,
+                parents=sorted(position[p] for p in parents.get(old, ())),
+                edge_label=edge_label.get(old, ""),
+                boxed=label.box is not None,
+                side=old in side,
+            )
+        )
+    return Chart(nodes)
+
+
+def _bundle(
+    grid: _Grid,
+    owner: dict[tuple[int, int], int],
+    texts: dict[tuple[int, int], tuple[int, int, int, str]],
+    start: tuple[int, int],
+    seen: set[tuple[int, int]],
+) -> tuple[set[int], list[tuple[int, int]], list[tuple[int, str]]]:
+    """One connected run of connector cells (and the edge texts beside it): the labels
+    above it, the labels below or pointed at (with the row of the pointing cell), and
+    its edge texts (row, text)."""
+    above: set[int] = set()
+    below: list[tuple[int, int]] = []
+    side: list[tuple[int, str]] = []
+    queue = deque([start])
+    seen.add(start)
+    while queue:
+        row, col = queue.popleft()
+        ch = grid.at(row, col)
+        run = texts.get((row, col))
+        if run is not None and (run[0], run[3]) not in side:
+            side.append((run[0], run[3]))
+        up, down = owner.get((row - 1, col)), owner.get((row + 1, col))
+        if down is None and ch in "▼↓" and grid.at(row + 1, col) == " ":
+            # Hand-drawn arrows land a column or two off their label.
+            near = (owner.get((row + 1, col + d)) for d in (1, -1, 2, -2))
+            down = next((found for found in near if found is not None), None)
+        if run is None and up is not None:
+            above.add(up)
+        if run is None and down is not None and all(d != down for d, _ in below):
+            below.append((down, row))
+        if ch in _RIGHT_ARROWS or ch in _LEFT_ARROWS:
+            step = 1 if ch in _RIGHT_ARROWS else -1
+            for distance in (1, 2, 3):
+                target = owner.get((row, col + step * distance))
+                if target is not None:
+                    if all(d != target for d, _ in below):
+                        below.append((target, row))
+                    break
+                if grid.at(row, col + step * distance) != " ":
+                    break
+        for r, c in _neighbours(grid, row, col, texts):
+            if (r, c) not in seen and (r, c) not in owner:
+                seen.add((r, c))
+                queue.append((r, c))
+    return above, below, side
+
+
+def _neighbours(
+    grid: _Grid, row: int, col: int, texts: dict[tuple[int, int], tuple[int, int, int, str]]
+) -> list[tuple[int, int]]:
+    near = [(row - 1, col), (row + 1, col), (row, col - 1), (row, col + 1)]
+    out = [(r, c) for r, c in near if _is_glyph(grid.at(r, c)) or (r, c) in texts]
+    # An edge text and its connector reach each other across up to two spaces.
+    here_is_text = (row, col) in texts
+    for step in (-1, 1):
+        for distance in (2, 3):
+            if any(grid.at(row, col + step * d) != " " for d in range(1, distance)):
+                break
+            cell = (row, col + step * distance)
+            if (cell in texts) != here_is_text and (cell in texts or _is_glyph(grid.at(*cell))):
+                out.append(cell)
+    return out
+
+
+def _edge_text(side: list[tuple[int, str]], pointed_row: int, child_row: int) -> str:
+    """The edge text for a child: on the row that points at it, else the nearest above it."""
+    same = [text for row, text in side if row == pointed_row and pointed_row == child_row]
+    if same:
+        return same[-1]
+    above = [(row, text) for row, text in side if row < child_row]
+    return max(above)[1] if above else ""
+
+
+def _title_items(lines: list[str], *, boxed: bool) -> tuple[str, list[str]]:
+    """A box's title (lines before the first bullet) and its bullet items (continuations joined)."""
+    title: list[str] = []
+    items: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        bullet = _BULLET.match(line) if boxed else None
+        if bullet is not None:
+            items.append(line[bullet.end() :].strip())
+        elif items:
+            items[-1] = f"{items[-1]} {line.strip()}"
+        else:
+            title.append(line.strip())
+    return " ".join(title), items
