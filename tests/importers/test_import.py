@@ -138,6 +138,21 @@ def test_ragged_table_rows_are_reported_with_their_line() -> None:
     assert [(p.location.line, "cells" in p.message) for p in result.report.problems] == [(5, True)]
 
 
+def test_a_tree_with_broken_indentation_is_reported_and_still_imported() -> None:
+    text = (
+        "# Org\n\n```\nOrg (ORG)\n├── 1A Alpha\n└── 1B Beta\n```\n\n"
+        "## 1A Alpha\n\n```\n1A Alpha\n├── A-1 One\n│   └── U-1 Unit one\n"
+        "│  └── U-2 Unit two\n└── A-2 Two\n```\n"
+    )
+    result = import_documents([parse_markdown(text, "t.md")])
+    assert [(p.location.line, "indented" in p.message) for p in result.report.problems] == [
+        (15, True)
+    ]
+    (alpha, _) = result.org.groups
+    assert [g.code for g in alpha.groups] == ["A-1", "A-2"]
+    assert result.report.uncovered() == {}
+
+
 def test_team_document_roles_kpis_and_processes() -> None:
     result = import_paths([_seed("004")])
     org = result.org
