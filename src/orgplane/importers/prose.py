@@ -21,7 +21,8 @@ from orgplane.importers.markdown import (
     Paragraph,
     Table,
 )
-from orgplane.importers.phrases import parse_review_sentence, slug, split_list
+from orgplane.importers.phrases import slug, split_list
+from orgplane.importers.planning import parse_review_sentence
 from orgplane.importers.report import ImportReport
 from orgplane.importers.rules_text import (
     approvers,

@@ -1,9 +1,11 @@
-"""Policies written as prose: change classes and their approvers, review cadences,
-headcount ranges of roles, career ladders.
+"""Policies written as prose, as the plain data the spec stores: change classes and their
+approvers, review cadences, roles with headcount ranges, career ladders, and planning
+rules written as sentences.
 
-Pure; imports ``importers.phrases``. Each reader takes the text after a label
-("Change Types: Standard (low-risk, pre-approved), …") and returns plain data, or None
-when the text does not have that shape.
+Pure; imports ``importers.phrases`` and ``importers.planning`` (the grammars) and only
+shapes their results. Each reader takes the text after a label ("Change Types:
+Standard (low-risk, pre-approved), …") and returns plain data, or None when the text
+does not have that shape.
 """
 
 from __future__ import annotations
@@ -12,6 +14,17 @@ import re
 from typing import Any
 
 from orgplane.importers.phrases import slug, split_list
+from orgplane.importers.planning import (
+    parse_approvers,
+    parse_cadences,
+    parse_change_types,
+    parse_cycle,
+    parse_headcount,
+    parse_hiring,
+    parse_lead_threshold,
+    parse_oncall_depth,
+    parse_rotation_period,
+)
 
 __all__ = [
     "approvers",
@@ -24,25 +37,6 @@ __all__ = [
 ]
 
 _LABELLED = re.compile(r"^(?P<label>[A-Z][^:\n]{1,48}):\s*(?P<rest>\S.*)$", re.S)
-_PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^)]*)\)$")
-_RISK = re.compile(r"\b(low|medium|high|critical)[- ]risk\b", re.I)
-_HEADCOUNT = re.compile(
-    r"^(?P<name>.+?)\s*\((?P<min>\d+)\s*(?:[-–]\s*(?P<max>\d+)|(?P<plus>\+))?\)$"
-)
-_EVERY = {
-    "daily": "daily",
-    "weekly": "weekly",
-    "bi-weekly": "2-weeks",
-    "biweekly": "2-weeks",
-    "fortnightly": "2-weeks",
-    "monthly": "monthly",
-    "quarterly": "quarterly",
-    "semi-annually": "semi-annually",
-    "semi-annual": "semi-annually",
-    "half-yearly": "semi-annually",
-    "annually": "annually",
-    "yearly": "annually",
-}
 
 
 def labelled(text: str) -> tuple[str, str] | None:
@@ -51,67 +45,52 @@ def labelled(text: str) -> tuple[str, str] | None:
     return (found["label"].strip(), found["rest"].strip()) if found else None
 
 
-def _parts(text: str) -> list[tuple[str, str]] | None:
-    out = []
-    for part in split_list(text):
-        found = _PAREN.match(part)
-        if found is None:
-            return None
-        out.append((found["name"].strip(), found["inner"].strip()))
-    return out or None
-
-
 def change_classes(text: str) -> list[dict[str, Any]] | None:
-    """ "Standard (low-risk, pre-approved), Normal (medium-risk, require review), …"."""
-    parts = _parts(text)
-    if parts is None or not all(_RISK.search(inner) for _, inner in parts):
+    """ "Standard (low-risk, pre-approved), Normal (medium-risk, require review), …";
+    None unless every class states its risk."""
+    types = parse_change_types(text)
+    if not types or not all(t.risk for t in types):
         return None
-    out = []
-    for name, inner in parts:
-        risk = _RISK.search(inner)
-        assert risk is not None
-        rest = [p for p in split_list(inner) if not _RISK.fullmatch(p.strip())]
-        approval = slug(rest[0].replace("require ", "")) if rest else "review"
-        out.append(
-            {"name": name, "risk": risk.group(1).lower(), "approval": approval, "note": inner}
-        )
-    return out
+    return [
+        {"name": t.name, "risk": t.risk, "approval": t.approval or "review", "note": t.note}
+        for t in types
+    ]
 
 
 def approvers(text: str) -> list[tuple[str, str]] | None:
     """ "Infrastructure Lead (high-risk changes), Senior Engineers (normal changes)" →
-    [(approver, what they approve)]."""
-    return _parts(text)
+    [(approver, what they approve)]; None unless every approver says what."""
+    found = parse_approvers(text)
+    return found if found and all(what for _, what in found) else None
 
 
 def cadences(text: str) -> list[dict[str, Any]] | None:
     """ "Architecture (quarterly), Security (monthly), Post-Incident (after P0/P1 incidents)"."""
-    parts = _parts(text)
-    if parts is None:
-        return None
     out: list[dict[str, Any]] = []
-    for name, inner in parts:
-        word = inner.lower().strip()
-        if word in _EVERY:
-            out.append({"name": name, "every": _EVERY[word]})
-        elif word.startswith("after "):
-            events = re.findall(r"\b[A-Z]+\d\b", inner)
-            out.append({"name": name, "after": events or [inner[6:].strip()]})
-        else:
-            return None
-    return out
+    for cadence in parse_cadences(text):
+        entry: dict[str, Any] = {"name": cadence.name}
+        if cadence.every:
+            entry["every"] = cadence.every
+        if cadence.after:
+            entry["after"] = list(cadence.after)
+        if cadence.before:
+            entry["note"] = "Before " + ", ".join(cadence.before)
+        out.append(entry)
+    return out or None
 
 
 def headcount_role(label: str, rest: str) -> dict[str, Any] | None:
     """ "Senior Infrastructure Engineers (2-3)" with its duties → a role with a headcount."""
-    found = _HEADCOUNT.match(label.strip())
-    if found is None:
+    found = parse_headcount(label)
+    if found is None or not found.name:
         return None
     # "Senior Infrastructure Engineers (2-3)" plans several people in one role.
-    name = re.sub(r"(?<=[a-z]{3})s$", "", found["name"].strip())
-    low = int(found["min"])
-    high = None if found["plus"] else int(found["max"] or low)
-    role: dict[str, Any] = {"id": slug(name), "name": name, "headcount": {"min": low, "max": high}}
+    name = re.sub(r"(?<=[a-z]{3})s$", "", found.name)
+    role: dict[str, Any] = {
+        "id": slug(name),
+        "name": name,
+        "headcount": {"min": found.min, "max": found.max},
+    }
     if rest:
         role["responsibilities"] = split_list(rest)
     return role
@@ -126,28 +105,6 @@ def career_ladder(text: str) -> list[str] | None:
     return steps if all(steps) else None
 
 
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_NUMBER = r"(\d+|one|two|three|four|five|six)"
-_GROUP_KIND = r"(subteam|sub-team|squad|team|unit|pod|crew)"
-_LEAD = re.compile(rf"\b{_GROUP_KIND}s?\b[^.]*?\b(?:grows to|reaches|has)\s+{_NUMBER}\b", re.I)
-_DEPTH = re.compile(rf"\b{_NUMBER}[- ]deep\b,?\s*(?:per|for each|in each)\s+{_GROUP_KIND}", re.I)
-_ROTATE = re.compile(r"\brotat\w*\b[^.]*?\bevery\s+(\d+)\s*(?:[–-]\s*(\d+))?\s*months?", re.I)
-_HIRE = re.compile(
-    r"\bevery\s+(\d+)\s+weeks?\b(?:\s*[=:]\s*(\d+)\s+hires?)?(?:[^.]*?\bup to\s+(\d+))?", re.I
-)
-_CYCLE = re.compile(
-    r"\b(\d+)[- ]week\s+(?:build|cycle|sprint)s?\b(?:,?\s*(\d+)[- ]week\s+cool[- ]?down)?", re.I
-)
-
-
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else _WORD_NUMBERS[text.lower()]
-
-
-def _kind(text: str) -> str:
-    return text.lower().replace("-", "")
-
-
 def team_rule(text: str) -> tuple[str, dict[str, Any]] | None:
     """A planning rule stated in a sentence, as (policy field, value), or None.
 
@@ -156,27 +113,17 @@ def team_rule(text: str) -> tuple[str, dict[str, Any]] | None:
     "Every 6 weeks = 1 hire … up to 8" → hiring; "6-week build, 2-week cool-down" →
     planning_cycle.
     """
-    lowered = text.lower()
-    if "lead" in lowered and (found := _LEAD.search(text)):
-        return "lead_threshold", {"size": _number(found.group(2)), "kinds": [_kind(found.group(1))]}
-    if found := _DEPTH.search(text):
-        return "oncall_depth", {"min": _number(found.group(1)), "kinds": [_kind(found.group(2))]}
-    if found := _ROTATE.search(text):
-        low = int(found.group(1))
-        return "rotation_period", {"min_months": low, "max_months": int(found.group(2) or low)}
-    if "hir" in lowered and (found := _HIRE.search(text)):
-        hiring: dict[str, Any] = {
-            "every_weeks": int(found.group(1)),
-            "hires": int(found.group(2) or 1),
-        }
-        if found.group(3):
-            hiring["target_headcount"] = int(found.group(3))
-        return "hiring", hiring
-    if (found := _CYCLE.search(text)) and (
-        "cool" in lowered or "cycle" in lowered or "sprint" in lowered
-    ):
-        return "planning_cycle", {
-            "build_weeks": int(found.group(1)),
-            "cooldown_weeks": int(found.group(2) or 0),
-        }
+    if lead := parse_lead_threshold(text):
+        return "lead_threshold", {"size": lead[0], "kinds": [lead[1]]}
+    if depth := parse_oncall_depth(text):
+        return "oncall_depth", {"min": depth[0], "kinds": [depth[1]] if depth[1] else []}
+    if period := parse_rotation_period(text):
+        return "rotation_period", {"min_months": period[0], "max_months": period[1]}
+    if hiring := parse_hiring(text):
+        plan: dict[str, Any] = {"every_weeks": hiring[0], "hires": hiring[1]}
+        if hiring[2] is not None:
+            plan["target_headcount"] = hiring[2]
+        return "hiring", plan
+    if cycle := parse_cycle(text):
+        return "planning_cycle", {"build_weeks": cycle[0], "cooldown_weeks": cycle[1]}
     return None
