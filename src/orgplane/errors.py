@@ -8,6 +8,9 @@ A traceback means a bug in orgplane, never bad input.
     ├── SpecError                  exit 1   a spec was read but is not a valid org
     │   └── SpecReadError          exit 2   a spec could not be read or parsed at all
     ├── NotFoundError              exit 1   a code, path or entity that does not exist
+    ├── DatabaseError              exit 1   the database cannot be used (unreachable, schema not current)
+    ├── AuthenticationError        exit 1   an API token that is unknown, malformed or revoked
+    ├── PermissionDeniedError      exit 1   a valid token whose role does not allow the action
     └── UsageError                 exit 2   a command was called in a way that cannot work
 """
 
@@ -16,9 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AuthenticationError",
+    "DatabaseError",
     "Diagnostic",
     "NotFoundError",
     "OrgplaneError",
+    "PermissionDeniedError",
     "SpecError",
     "SpecReadError",
     "UsageError",
@@ -75,6 +81,18 @@ class SpecReadError(SpecError):
 
 class NotFoundError(OrgplaneError):
     """A code, path or entity named by the user does not exist."""
+
+
+class DatabaseError(OrgplaneError):
+    """The database cannot be used as asked: unreachable, or its schema is not current."""
+
+
+class AuthenticationError(OrgplaneError):
+    """An API token that is unknown, malformed or revoked (HTTP 401 in the API)."""
+
+
+class PermissionDeniedError(OrgplaneError):
+    """A valid token whose role does not allow the action (HTTP 403 in the API)."""
 
 
 class UsageError(OrgplaneError):

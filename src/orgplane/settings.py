@@ -9,9 +9,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DEFAULT_DB_URL", "Settings", "get_settings"]
 
 SPEC_ENV = "ORGPLANE_SPEC"
+DB_ENV = "ORGPLANE_DB"
+
+#: The embedded default: a SQLite file in the current directory.
+DEFAULT_DB_URL = "sqlite:///orgplane.db"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +24,9 @@ class Settings:
 
     #: The spec a command reads when ``--spec`` is not given (``ORGPLANE_SPEC``).
     spec: Path | None
+    #: The database commands use when ``--db`` is not given (``ORGPLANE_DB``): a SQLAlchemy
+    #: URL, ``sqlite:///path.db`` or ``postgresql+psycopg://user:password@host/name``.
+    db_url: str = DEFAULT_DB_URL
 
     def default_spec_path(self, cwd: Path | None = None) -> Path:
         """``$ORGPLANE_SPEC``, else ``./org`` if it exists, else the current directory."""
@@ -33,4 +40,5 @@ class Settings:
 def get_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     spec = env.get(SPEC_ENV, "").strip()
-    return Settings(spec=Path(spec) if spec else None)
+    db_url = env.get(DB_ENV, "").strip()
+    return Settings(spec=Path(spec) if spec else None, db_url=db_url or DEFAULT_DB_URL)

@@ -7,7 +7,10 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
+from orgplane.cli.apply import apply_command
+from orgplane.cli.audit import audit_command
 from orgplane.cli.console import SpecLoadError
+from orgplane.cli.db import db_app
 from orgplane.cli.deps import deps
 from orgplane.cli.dev import dev_app
 from orgplane.cli.export import export_command, schema
@@ -15,6 +18,7 @@ from orgplane.cli.groups import show, tree
 from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.owners import owners
+from orgplane.cli.tokens import token_app
 from orgplane.cli.validate import validate
 from orgplane.errors import OrgplaneError, SpecError
 
@@ -46,6 +50,10 @@ def create_app() -> typer.Typer:
     app.command("import")(import_command)
     app.command()(schema)
     app.command()(init)
+    app.command("apply")(apply_command)
+    app.add_typer(db_app, name="db")
+    app.add_typer(token_app, name="token")
+    app.command("audit")(audit_command)
     app.add_typer(dev_app, name="dev")
     return app
 

@@ -1,0 +1,125 @@
+"""Engines for orgplane's two backends, and the database errors users see.
+
+Imports SQLAlchemy and ``orgplane.errors``. SQLite (a file, WAL mode) is the embedded
+default; PostgreSQL (``postgresql+psycopg://``) is for several processes sharing one
+database. Nothing here keeps state between calls: two processes on one PostgreSQL
+database coordinate through the database alone.
+
+SQLite connections are set up on connect: write-ahead logging (readers do not block the
+writer), foreign keys on (off by default in SQLite), a busy timeout (a writer waits for
+another instead of failing at once), and transactions that really begin with ``BEGIN``
+(Python's sqlite3 module would otherwise run SELECTs outside any transaction). A
+service that will write calls ``begin_write`` first: on SQLite that starts the
+transaction with ``BEGIN IMMEDIATE``, taking the write lock up front, so a transaction
+that reads and then writes cannot fail half-way because another process wrote between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import URL, Engine, event, make_url
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from orgplane.errors import DatabaseError, UsageError
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "begin_write",
+    "create_engine",
+    "database_errors",
+    "display_url",
+    "parse_url",
+]
+
+#: How long a SQLite writer waits for another writer before giving up.
+BUSY_TIMEOUT_MS = 30_000
+
+_BEGIN_OPTION = "orgplane_sqlite_begin"
+
+
+def parse_url(url: str | URL) -> URL:
+    """A database URL, with PostgreSQL URLs bound to psycopg 3 (the driver orgplane ships).
+
+    ``postgresql://`` and ``postgres://`` mean ``postgresql+psycopg://``; SQLite and
+    PostgreSQL are the backends orgplane supports.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UsageError(
+            f"{url!r} is not a database URL (use sqlite:///FILE or postgresql://USER@HOST/DB)"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise UsageError(
+            f"database {display_url(parsed)}: orgplane supports sqlite and postgresql only"
+        )
+    return parsed
+
+
+def display_url(url: str | URL) -> str:
+    """The URL without its password, for messages."""
+    parsed = url if isinstance(url, URL) else make_url(url)
+    return parsed.render_as_string(hide_password=True)
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for ``url``, configured for orgplane (see the module docstring)."""
+    parsed = parse_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = sa_create_engine(parsed, **kwargs)
+            _configure_sqlite(engine)
+            return engine
+        return sa_create_engine(parsed, pool_pre_ping=True, **kwargs)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise UsageError(f"database {display_url(parsed)}: {exc}") from None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module (see the docstring).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            # Durable at every checkpoint, and safe from corruption, in WAL mode.
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write(session: Session) -> None:
+    """Start ``session``'s transaction as a writer (``BEGIN IMMEDIATE`` on SQLite).
+
+    Call it before the first statement of a transaction that will write. When the
+    session has already begun, this does nothing: the transaction keeps its mode.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+
+
+@contextmanager
+def database_errors(url: str | URL) -> Iterator[None]:
+    """Turn a driver's error (unreachable server, locked or corrupt file, missing table)
+    into a one-line ``DatabaseError`` naming the database."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        message = detail[0] if detail else type(exc).__name__
+        raise DatabaseError(f"database {display_url(url)}: {message}") from exc

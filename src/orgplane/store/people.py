@@ -1,0 +1,95 @@
+"""People in the database. Imports ``model``, ``store.tables`` and ``store.sync``.
+
+Repositories never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orgplane.model import Org
+from orgplane.store.sync import Row, RowDiff, fetch_rows, with_digest, write_diff
+from orgplane.store.tables import PersonRow
+
+__all__ = [
+    "PersonView",
+    "fetch_people",
+    "get_person",
+    "list_people",
+    "spec_people",
+    "write_people",
+]
+
+KEY = ("org_code", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    org_code: str
+    id: str
+    name: str
+    email: str | None
+    chat: str | None
+    timezone: str | None
+    roles: list[str]
+
+
+def spec_people(org: Org) -> dict[str, Row]:
+    """The rows ``org`` wants, by person id."""
+    return {
+        person.id: with_digest(
+            {
+                "org_code": org.code,
+                "id": person.id,
+                "name": person.name,
+                "email": person.email,
+                "chat": person.chat,
+                "timezone": person.timezone,
+                "roles": list(person.roles),
+            }
+        )
+        for person in org.people
+    }
+
+
+def fetch_people(session: Session, org_code: str) -> dict[str, Row]:
+    """The stored people's keys and digests, by id."""
+    return fetch_rows(session, PersonRow, org_code, ("id",), (*KEY, "digest"))
+
+
+def write_people(session: Session, diff: RowDiff) -> None:
+    write_diff(session, PersonRow, diff, KEY)
+
+
+def _view(row: PersonRow) -> PersonView:
+    return PersonView(
+        org_code=row.org_code,
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        chat=row.chat,
+        timezone=row.timezone,
+        roles=row.roles,
+    )
+
+
+def get_person(session: Session, org_code: str, person_id: str) -> PersonView | None:
+    row = session.get(PersonRow, (org_code, person_id))
+    return _view(row) if row is not None else None
+
+
+def list_people(
+    session: Session, org_code: str, *, offset: int = 0, limit: int = 100
+) -> list[PersonView]:
+    """People of ``org_code`` by id, a page at a time."""
+    rows = session.scalars(
+        select(PersonRow)
+        .where(PersonRow.org_code == org_code)
+        .order_by(PersonRow.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_view(row) for row in rows]
