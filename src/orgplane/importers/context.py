@@ -21,9 +21,14 @@ class DocumentReader:
         self.report = report
         self.doc = doc
         self._consumed: set[int] = set()  # ids of blocks already read (the top tree)
+        # One Location per line (frozen, so shared): a line is often claimed many times.
+        self._locations: dict[int, Location] = {}
 
     def loc(self, line: int) -> Location:
-        return Location(self.doc.path, line, 1)
+        location = self._locations.get(line)
+        if location is None:
+            location = self._locations[line] = Location(self.doc.path, line, 1)
+        return location
 
     def claim(self, line: int, kind: str, target: str, text: str, end_line: int = 0) -> None:
         self.report.claim(self.loc(line), kind, target, text, end_line)

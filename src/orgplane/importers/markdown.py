@@ -1,7 +1,8 @@
 """Markdown documents as blocks with line numbers: headings, paragraphs, tables, lists,
 code blocks, quotes — parsed by markdown-it-py (CommonMark + GFM tables).
 
-Imports markdown-it-py and ``orgplane.errors``. Inline markup is reduced to plain text;
+Imports markdown-it-py, ``orgplane.errors``, ``spec.reader`` and ``importers.mdparser``,
+``importers.inline`` and ``importers.gcpause``. Inline markup is reduced to plain text;
 a bold run that starts a cell or list item is kept apart, because documents put a
 group's code and name there (``**A-1 Procurement**``).
 """
@@ -11,11 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from orgplane.errors import Diagnostic, SpecReadError
+from orgplane.importers.gcpause import paused_gc
+from orgplane.importers.inline import InlineReader
+from orgplane.importers.mdparser import TABLE, TableRow, markdown_parser
 from orgplane.spec.reader import decode_text
 
 __all__ = [
@@ -37,8 +41,10 @@ __all__ = [
 ]
 
 MAX_BYTES = 64 * 1024 * 1024
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TASK = re.compile(r"^\[([ xX])\]\s+")
+_PIPE = re.compile(r"(?<!\\)\|")
+# One parser for every document (markdown-it keeps no state between parses).
+_MD = markdown_parser()
 
 
 @dataclass(slots=True)
@@ -152,42 +158,6 @@ class Document:
         return [block for section in self.sections() for block in section.blocks]
 
 
-def _plain(token: Token | None, *, breaks: str = "\n") -> tuple[str, str | None]:
-    """Plain text of an inline token, and the bold run it starts with (if any)."""
-    if token is None or not token.children:
-        return (token.content.strip() if token else ""), None
-    parts: list[str] = []
-    bold: list[str] | None = None
-    in_leading_bold = False
-    seen_text = False
-    for child in token.children:
-        kind = child.type
-        text = ""
-        if kind in ("text", "code_inline"):
-            text = child.content
-        elif kind in ("softbreak", "hardbreak"):
-            text = breaks
-        elif kind == "html_inline":
-            text = "\n" if _BR.fullmatch(child.content.strip()) else ""
-        elif kind == "image":
-            text = child.content
-        elif kind == "strong_open" and not seen_text and bold is None:
-            bold, in_leading_bold = [], True
-            continue
-        elif kind == "strong_close" and in_leading_bold:
-            in_leading_bold = False
-            continue
-        if text.strip():
-            seen_text = True
-        if in_leading_bold and bold is not None:
-            bold.append(text)
-        parts.append(text)
-    lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
-    plain = "\n".join(line for line in lines if line)
-    bold_text = " ".join("".join(bold).split()) if bold else None
-    return plain, bold_text or None
-
-
 def _line(token: Token) -> tuple[int, int]:
     if token.map is None:
         return 0, 0
@@ -200,13 +170,14 @@ def _cells(line_text: str) -> int:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
-    return len(re.split(r"(?<!\\)\|", body))
+    return len(_PIPE.split(body))
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], lines: list[str]) -> None:
+    def __init__(self, tokens: list[Token], lines: list[str], inline: InlineReader) -> None:
         self.tokens = tokens
         self.lines = lines
+        self.inline = inline
         self.i = 0
 
     def blocks(self, until: str | None = None) -> list[Block | Heading]:
@@ -221,22 +192,15 @@ class _Parser:
                 out.append(block)
         return out
 
-    def _skip_to(self, close: str, level: int) -> None:
-        while self.i < len(self.tokens) and not (
-            self.tokens[self.i].type == close and self.tokens[self.i].level == level
-        ):
-            self.i += 1
-        self.i += 1
-
     def _block(self, token: Token) -> Block | Heading | None:
         kind = token.type
         line, end = _line(token)
         if kind == "heading_open":
-            text, _ = _plain(self.tokens[self.i + 1], breaks=" ")
+            text, _ = self.inline.plain(self.tokens[self.i + 1].content, breaks=" ")
             self.i += 3
             return Heading(int(token.tag[1:]), text, line)
         if kind == "paragraph_open":
-            text, _ = _plain(self.tokens[self.i + 1])
+            text, _ = self.inline.plain(self.tokens[self.i + 1].content)
             self.i += 3
             return Paragraph(text, line, end)
         if kind in ("fence", "code_block"):
@@ -254,8 +218,9 @@ class _Parser:
             inner = self.blocks(until="blockquote_close")
             texts = [getattr(b, "text", "") for b in inner]
             return Quote("\n".join(t for t in texts if t), line, end)
-        if kind == "table_open":
-            return self._table(token, line, end)
+        if kind == TABLE:
+            self.i += 1
+            return self._table(token.meta["header"], token.meta["rows"], line, end)
         if kind in ("bullet_list_open", "ordered_list_open"):
             self.i += 1
             items = self._items(token.type.replace("_open", "_close"), token.level)
@@ -283,7 +248,7 @@ class _Parser:
             ):
                 inner = self.tokens[self.i]
                 if inner.type == "paragraph_open":
-                    text, bold = _plain(self.tokens[self.i + 1], breaks=" ")
+                    text, bold = self.inline.plain(self.tokens[self.i + 1].content, breaks=" ")
                     self.i += 3
                     if first:
                         task = _TASK.match(text)
@@ -310,30 +275,17 @@ class _Parser:
             items.append(item)
         return items
 
-    def _table(self, token: Token, line: int, end: int) -> Table:
-        header: list[str] = []
+    def _table(self, head: list[str], body: list[TableRow], line: int, end: int) -> Table:
+        plain = self.inline.plain
+        header = [" ".join(plain(cell)[0].split()) for cell in head]
         rows: list[list[Cell]] = []
-        row: list[Cell] | None = None
-        row_line = line
-        self.i += 1
-        while self.i < len(self.tokens) and self.tokens[self.i].type != "table_close":
-            t = self.tokens[self.i]
-            if t.type == "tr_open":
-                row_line = _line(t)[0] or row_line
-                row = []
-            elif t.type in ("th_open", "td_open"):
-                text, bold = _plain(self.tokens[self.i + 1])
-                if t.type == "th_open":
-                    header.append(" ".join(text.split()))
-                elif row is not None:
-                    items = [" ".join(x.split()) for x in text.split("\n") if x.strip()]
-                    row.append(Cell(text, items, bold, row_line))
-            elif t.type == "tr_close" and row is not None:
-                if row:
-                    rows.append(row)
-                row = None
-            self.i += 1
-        self.i += 1
+        for number, cells in body:
+            row: list[Cell] = []
+            for content in cells:
+                text, bold = plain(content)
+                # ``text`` is already lines with whitespace collapsed, none of them empty.
+                row.append(Cell(text, text.split("\n") if text else [], bold, number + 1))
+            rows.append(row)
         table = Table(header, rows, line, end)
         for number in range(line, end + 1):
             if number == line + 1 or number > len(self.lines):
@@ -353,8 +305,10 @@ def parse_markdown(text: str, path: str = "<text>") -> Document:
     """Parse Markdown text into sections of blocks (never raises on any text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    parsed = _Parser(tokens, lines).blocks()
+    env: dict[str, Any] = {}
+    with paused_gc():
+        tokens = _MD.parse(text, env)
+        parsed = _Parser(tokens, lines, InlineReader(_MD, env)).blocks()
     root = Section(None)
     stack: list[Section] = [root]
     for block in parsed:

@@ -77,7 +77,13 @@ class ImportReport:
         """Content lines no claim covers, per document; empty when nothing was dropped."""
         claimed: dict[str, set[int]] = {}
         for claim in self.claims:
-            claimed.setdefault(claim.location.file, set()).update(claim.lines())
+            lines = claimed.get(claim.location.file)
+            if lines is None:
+                lines = claimed[claim.location.file] = set()
+            if claim.end_line > claim.location.line:
+                lines.update(claim.lines())
+            else:
+                lines.add(claim.location.line)
         return {
             doc: sorted(lines - claimed.get(doc, set()))
             for doc, lines in self.content_lines.items()

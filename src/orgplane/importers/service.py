@@ -12,6 +12,7 @@ from pathlib import Path
 from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.importers.assemble import to_org
 from orgplane.importers.builder import build
+from orgplane.importers.gcpause import paused_gc
 from orgplane.importers.markdown import Document, read_markdown
 from orgplane.importers.report import ImportReport
 from orgplane.model import Location, Org
@@ -40,6 +41,11 @@ def _content_lines(doc: Document) -> set[int]:
 
 def import_documents(documents: list[Document]) -> ImportResult:
     """Build one org from documents about it; the report accounts for every content line."""
+    with paused_gc():
+        return _import(documents)
+
+
+def _import(documents: list[Document]) -> ImportResult:
     report = ImportReport()
     for doc in documents:
         report.content_lines[doc.path] = _content_lines(doc)
@@ -60,14 +66,15 @@ def import_paths(paths: list[Path]) -> ImportResult:
     only when no file can be read."""
     documents: list[Document] = []
     unreadable: list[Diagnostic] = []
-    for path in paths:
-        try:
-            documents.append(read_markdown(path, str(path)))
-        except SpecReadError as exc:
-            unreadable.extend(exc.diagnostics)
-    if not documents:
-        raise SpecReadError(unreadable)
-    result = import_documents(documents)
+    with paused_gc():
+        for path in paths:
+            try:
+                documents.append(read_markdown(path, str(path)))
+            except SpecReadError as exc:
+                unreadable.extend(exc.diagnostics)
+        if not documents:
+            raise SpecReadError(unreadable)
+        result = import_documents(documents)
     for diagnostic in unreadable:
         location = Location(diagnostic.file, diagnostic.line, diagnostic.col)
         result.report.problem(location, f"not imported: {diagnostic.message}")
