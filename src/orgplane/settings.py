@@ -9,10 +9,21 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_DB_URL", "Settings", "get_settings"]
+__all__ = ["DEFAULT_DB_URL", "LOOPBACK_HOSTS", "Settings", "UnsafeSettingsError", "get_settings"]
 
 SPEC_ENV = "ORGPLANE_SPEC"
 DB_ENV = "ORGPLANE_DB"
+SECRET_ENV = "ORGPLANE_SECRET"
+MODE_ENV = "ORGPLANE_MODE"
+OPEN_READS_ENV = "ORGPLANE_OPEN_READS"
+CORS_ENV = "ORGPLANE_CORS_ORIGINS"
+MAX_BODY_ENV = "ORGPLANE_MAX_BODY"
+
+#: Hosts that only this machine can reach.
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+#: The secret dev mode uses when none is set: fine on loopback, refused anywhere else.
+DEV_SECRET = "orgplane-dev-secret-not-for-production"
+_WEAK_SECRETS = {DEV_SECRET, "secret", "changeme", "change-me", "password", "orgplane", "dev"}
 
 #: The embedded default: a SQLite file in the current directory.
 DEFAULT_DB_URL = "sqlite:///orgplane.db"
@@ -27,6 +38,40 @@ class Settings:
     #: The database commands use when ``--db`` is not given (``ORGPLANE_DB``): a SQLAlchemy
     #: URL, ``sqlite:///path.db`` or ``postgresql+psycopg://user:password@host/name``.
     db_url: str = DEFAULT_DB_URL
+    #: Signs the server's pagination cursors (``ORGPLANE_SECRET``). Outside dev mode it
+    #: must be set, at least 32 characters, and not a well-known value.
+    secret: str = DEV_SECRET
+    #: ``dev`` (the default) or ``production`` (``ORGPLANE_MODE``).
+    mode: str = "dev"
+    #: Whether reads need no token (``ORGPLANE_OPEN_READS``: 1/0). Unset: open when the
+    #: server listens on loopback only, closed otherwise.
+    open_reads: bool | None = None
+    #: Origins allowed to call the API from a browser (``ORGPLANE_CORS_ORIGINS``,
+    #: comma-separated). Empty: CORS is off.
+    cors_origins: tuple[str, ...] = ()
+    #: The largest request body the server reads, in bytes (``ORGPLANE_MAX_BODY``); a
+    #: spec applied over HTTP may be this large.
+    max_body_bytes: int = 16 * 1024 * 1024
+
+    def reads_are_open(self, host: str) -> bool:
+        """Whether a request may read without a token on a server listening on ``host``."""
+        if self.open_reads is not None:
+            return self.open_reads
+        return host in LOOPBACK_HOSTS
+
+    def check_for_serving(self, host: str) -> None:
+        """Refuse settings that are unsafe for a server on ``host``: outside dev mode, or
+        listening beyond loopback, the secret must be strong."""
+        exposed = self.mode != "dev" or host not in LOOPBACK_HOSTS
+        if not exposed:
+            return
+        where = f"mode {self.mode}" if self.mode != "dev" else f"listening on {host}"
+        if self.secret in _WEAK_SECRETS or len(self.secret) < 32:
+            raise UnsafeSettingsError(
+                f"refusing to serve ({where}): set {SECRET_ENV} to a random value of at "
+                "least 32 characters (e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))')"
+            )
 
     def default_spec_path(self, cwd: Path | None = None) -> Path:
         """``$ORGPLANE_SPEC``, else ``./org`` if it exists, else the current directory."""
@@ -37,8 +82,41 @@ class Settings:
         return candidate if candidate.exists() else here
 
 
+class UnsafeSettingsError(Exception):
+    """Settings that would be unsafe where they are used (a weak secret on a public port).
+
+    Raised by ``Settings.check_for_serving``; ``orgplane.errors`` cannot be imported here,
+    so the CLI maps this one to its usage-error exit code."""
+
+
+def _flag(value: str, name: str) -> bool | None:
+    lowered = value.strip().lower()
+    if not lowered:
+        return None
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise UnsafeSettingsError(f"{name}={value!r}: use 1 or 0")
+
+
 def get_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     spec = env.get(SPEC_ENV, "").strip()
     db_url = env.get(DB_ENV, "").strip()
-    return Settings(spec=Path(spec) if spec else None, db_url=db_url or DEFAULT_DB_URL)
+    mode = env.get(MODE_ENV, "").strip().lower() or "dev"
+    if mode not in ("dev", "production"):
+        raise UnsafeSettingsError(f"{MODE_ENV}={mode!r}: use dev or production")
+    max_body = env.get(MAX_BODY_ENV, "").strip()
+    if max_body and not max_body.isdigit():
+        raise UnsafeSettingsError(f"{MAX_BODY_ENV}={max_body!r}: a number of bytes")
+    origins = tuple(o.strip() for o in env.get(CORS_ENV, "").split(",") if o.strip())
+    return Settings(
+        spec=Path(spec) if spec else None,
+        db_url=db_url or DEFAULT_DB_URL,
+        secret=env.get(SECRET_ENV, "").strip() or DEV_SECRET,
+        mode=mode,
+        open_reads=_flag(env.get(OPEN_READS_ENV, ""), OPEN_READS_ENV),
+        cors_origins=origins,
+        max_body_bytes=int(max_body) if max_body else 16 * 1024 * 1024,
+    )

@@ -18,6 +18,7 @@ from orgplane.cli.groups import show, tree
 from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.owners import owners
+from orgplane.cli.serve import serve_command
 from orgplane.cli.tokens import token_app
 from orgplane.cli.validate import validate
 from orgplane.errors import OrgplaneError, SpecError
@@ -50,6 +51,7 @@ def create_app() -> typer.Typer:
     app.command("import")(import_command)
     app.command()(schema)
     app.command()(init)
+    app.command("serve")(serve_command)
     app.command("apply")(apply_command)
     app.add_typer(db_app, name="db")
     app.add_typer(token_app, name="token")

@@ -40,13 +40,20 @@ def apply_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the change report as JSON.")
     ] = False,
+    allow_errors: Annotated[
+        bool,
+        typer.Option(
+            "--allow-errors",
+            help="Apply even when the validator reports errors; they are stored as findings.",
+        ),
+    ] = False,
 ) -> None:
     """Validate a spec, then make the database's copy of the org match it, in one transaction.
 
     Prints what changed: groups added, removed, moved or renamed, leads and owners
     changed, counts of people, roles and catalog entries. Applying an unchanged spec
-    writes nothing. A spec with errors is refused (exit 1) and nothing is written; the
-    spec's warnings and notes are stored with the org.
+    writes nothing. A spec with errors is refused (exit 1) and nothing is written, unless
+    --allow-errors; the spec's findings are stored with the org.
     """
     target = spec_path(path)
     try:
@@ -64,11 +71,18 @@ def apply_command(
             out().print(str(finding))
         sys.stdout.flush()
         noun = "error" if len(errors) == 1 else "errors"
-        err().print(f"{target}: {len(errors)} {noun}; nothing applied")
-        raise typer.Exit(1)
+        if not allow_errors:
+            err().print(f"{target}: {len(errors)} {noun}; nothing applied")
+            raise typer.Exit(1)
+        err().print(f"{target}: {len(errors)} {noun}; applied anyway (--allow-errors)")
     with open_session(db) as session:
         result = apply_spec(
-            session=session, org=org, findings=findings, actor=cli_actor(), dry_run=dry_run
+            session=session,
+            org=org,
+            findings=findings,
+            actor=cli_actor(),
+            dry_run=dry_run,
+            accept_errors=allow_errors,
         )
     if as_json:
         data = {

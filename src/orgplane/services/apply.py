@@ -64,16 +64,18 @@ def apply_spec(
     findings: Sequence[Finding],
     actor: str,
     dry_run: bool = False,
+    accept_errors: bool = False,
     now: datetime | None = None,
 ) -> ApplyResult:
     """Make the database's snapshot of ``org`` match ``org``, in one transaction.
 
     ``findings`` are the validator's findings about ``org``: any error refuses the apply
-    (``SpecError``, nothing written); the others are stored with it. With ``dry_run`` the
-    report is computed and every write rolled back.
+    (``SpecError``, nothing written) unless ``accept_errors`` — then, as the warnings and
+    notes always are, the errors are stored with it, for the findings page to show.
+    With ``dry_run`` the report is computed and every write rolled back.
     """
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
-    if errors:
+    if errors and not accept_errors:
         raise SpecError([_diagnostic(finding, org) for finding in errors])
     now = now or datetime.now(UTC)
     try:

@@ -57,10 +57,13 @@ def list_audit(
     limit: int = 50,
     target: str | None = None,
     action: str | None = None,
+    before: int | None = None,
 ) -> list[AuditEntry]:
-    """The latest entries, newest first; only those about ``target`` or of ``action``,
-    when given."""
+    """The latest entries, newest first (older than the entry ``before``, when given);
+    only those about ``target`` or of ``action``, when given."""
     statement = select(AuditRow)
+    if before is not None:
+        statement = statement.where(AuditRow.id < before)
     if target is not None:
         statement = statement.where(AuditRow.target == target)
     if action is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from orgplane.model import Org, OrgIndex
@@ -22,6 +22,7 @@ __all__ = [
     "catalog_of_group",
     "fetch_catalog",
     "get_catalog_entry",
+    "page_catalog",
     "search_catalog",
     "spec_catalog",
     "write_catalog",
@@ -145,3 +146,33 @@ def search_catalog(
         dialect, "catalog_entries", CatalogRow.id, CatalogRow.search_text, query_words
     )
     return _entries(session, CatalogRow.org_code == org_code, matches, limit=limit)
+
+
+def page_catalog(
+    session: Session,
+    org_code: str,
+    *,
+    kind: str | None = None,
+    owner: str | None = None,
+    query: str = "",
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+) -> list[CatalogView]:
+    """Up to ``limit`` entries by (name, id), after ``after``: only those of ``kind``,
+    owned by ``owner`` (a code or a path, as written or resolved) and matching ``query``."""
+    where: list[ColumnElement[bool]] = [CatalogRow.org_code == org_code]
+    if kind:
+        where.append(CatalogRow.kind == kind.lower())
+    if owner:
+        where.append(or_(CatalogRow.owner == owner, CatalogRow.owner_path == owner))
+    query_words = words(query)
+    if query_words:
+        dialect = session.get_bind().dialect.name
+        where.append(
+            match_clause(
+                dialect, "catalog_entries", CatalogRow.id, CatalogRow.search_text, query_words
+            )
+        )
+    if after is not None:
+        where.append(tuple_(CatalogRow.name, CatalogRow.entry_id) > tuple_(*after))
+    return _entries(session, *where, limit=limit)

@@ -21,7 +21,14 @@ from sqlalchemy import URL, Connection, NullPool, text
 
 from orgplane.store.engine import create_engine, database_errors, parse_url
 
-__all__ = ["MIGRATIONS_DIR", "current_revision", "head_revision", "is_current", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "current_revision",
+    "current_revision_of",
+    "head_revision",
+    "is_current",
+    "upgrade",
+]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -65,9 +72,14 @@ def current_revision(url: str | URL) -> str | None:
     engine = create_engine(parsed, poolclass=NullPool)
     try:
         with database_errors(parsed), engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_revision_of(connection)
     finally:
         engine.dispose()
+
+
+def current_revision_of(connection: Connection) -> str | None:
+    """The revision of the database ``connection`` is connected to."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_current(url: str | URL) -> bool:

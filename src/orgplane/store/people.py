@@ -19,6 +19,7 @@ __all__ = [
     "fetch_people",
     "get_person",
     "list_people",
+    "page_people",
     "spec_people",
     "write_people",
 ]
@@ -92,4 +93,15 @@ def list_people(
         .offset(offset)
         .limit(limit)
     )
+    return [_view(row) for row in rows]
+
+
+def page_people(
+    session: Session, org_code: str, *, after: str | None = None, limit: int = 50
+) -> list[PersonView]:
+    """Up to ``limit`` people of ``org_code`` by id, after the id ``after``."""
+    statement = select(PersonRow).where(PersonRow.org_code == org_code)
+    if after is not None:
+        statement = statement.where(PersonRow.id > after)
+    rows = session.scalars(statement.order_by(PersonRow.id).limit(limit))
     return [_view(row) for row in rows]

@@ -1,0 +1,344 @@
+"""Groups: lists with filters, the tree, one group by code or path, its children,
+members, KPIs, and its dependencies in both directions, transitively.
+
+Imports ``store`` and the api helpers; no SQL here. A group is named in a URL by its
+path ("1B/B-2") or by its code ("B-2"); a code that several groups share is a 409
+problem listing their paths.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, RootModel
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
+from orgplane.api.orgs import OrgCode, org_or_404
+from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
+from orgplane.api.problems import ProblemError
+from orgplane.api.responses import json_response
+from orgplane.errors import NotFoundError
+from orgplane.store import group_queries, people
+from orgplane.store.group_queries import DependencyView, GroupSummary, GroupView
+
+__all__ = ["GroupRef", "resolve_group", "router", "walk_dependencies"]
+
+router = APIRouter(tags=["groups"])
+
+#: A group in a URL path: its path ("1B/B-2") or its code ("B-2").
+GroupRef = Annotated[
+    str, Path(min_length=1, max_length=512, description="The group's path, or its code.")
+]
+Depth = Annotated[int, Query(ge=1, le=20, description="How many hops to follow.")]
+
+
+class GroupSummaryOut(BaseModel):
+    code: str
+    kind: str
+    name: str
+    path: str
+    parent: str | None
+
+
+class KpiOut(BaseModel):
+    text: str
+    name: str | None
+    weight: float
+    note: str
+
+
+class StackItemOut(BaseModel):
+    name: str
+    version: str | None = None
+    note: str = ""
+
+
+class DependencyOut(BaseModel):
+    """An edge: ``group`` depends on ``target`` (as written) for ``provides``."""
+
+    group: str
+    target: str
+    target_path: str | None
+    provides: str
+    direction: str
+    note: str
+    depth: int = 1
+
+
+class GroupOut(BaseModel):
+    code: str
+    kind: str
+    name: str
+    path: str
+    parent: str | None
+    description: str
+    leads: list[str]
+    members: list[str]
+    oncall: list[str] | None
+    responsibilities: list[str]
+    stack: list[StackItemOut]
+    stakeholders: list[str]
+    boundaries: list[str]
+    notes: list[str]
+    kpis: list[KpiOut]
+    dependencies: list[DependencyOut]
+    children: list[GroupSummaryOut]
+
+
+class TreeNodeOut(BaseModel):
+    code: str
+    kind: str
+    name: str
+    path: str
+    children: list[TreeNodeOut]
+
+
+class PersonRefOut(BaseModel):
+    id: str
+    name: str
+    relation: str
+
+
+def summary_out(group: GroupSummary) -> GroupSummaryOut:
+    return GroupSummaryOut(
+        code=group.code,
+        kind=group.kind,
+        name=group.name,
+        path=group.path,
+        parent=group.parent_path,
+    )
+
+
+def dependency_out(dep: DependencyView, depth: int = 1) -> DependencyOut:
+    return DependencyOut(
+        group=dep.group_path,
+        target=dep.target,
+        target_path=dep.target_path,
+        provides=dep.provides,
+        direction=dep.direction,
+        note=dep.note,
+        depth=depth,
+    )
+
+
+def resolve_group(session: Session, org: str, ref: str) -> GroupView:
+    """The group ``ref`` names in ``org``: a path, or a code only one group has."""
+    ref = ref.strip("/")
+    if "/" not in ref:
+        found = group_queries.groups_by_code(session, org, ref)
+        if len(found) > 1:
+            paths = ", ".join(g.path for g in found)
+            raise ProblemError(
+                409,
+                f"code {ref!r} names {len(found)} groups ({paths}): use a path",
+                kind="ambiguous",
+            )
+        path = found[0].path if found else ref
+    else:
+        path = ref
+    group = group_queries.get_group(session, org, path)
+    if group is None:
+        raise NotFoundError(f"no group {ref!r} in org {org}")
+    return group
+
+
+def _group_out(session: Session, org: str, group: GroupView) -> GroupOut:
+    summary = group.summary
+    children = group_queries.child_groups(session, org, summary.path)
+    return GroupOut(
+        code=summary.code,
+        kind=summary.kind,
+        name=summary.name,
+        path=summary.path,
+        parent=summary.parent_path,
+        description=group.description,
+        leads=group.leads,
+        members=group.members,
+        oncall=group.oncall,
+        responsibilities=group.responsibilities,
+        stack=[StackItemOut.model_validate(item) for item in group.stack],
+        stakeholders=group.stakeholders,
+        boundaries=group.boundaries,
+        notes=group.notes,
+        kpis=[KpiOut(text=k.text, name=k.name, weight=k.weight, note=k.note) for k in group.kpis],
+        dependencies=[dependency_out(dep) for dep in group.dependencies],
+        children=[summary_out(child) for child in children],
+    )
+
+
+@router.get("/orgs/{org}/groups", response_model=Page[GroupSummaryOut], summary="List groups")
+def list_groups(
+    request: Request,
+    session: SessionDep,
+    context: ContextDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+    parent: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            description="Only the groups directly under this path ('' for the top level).",
+        ),
+    ] = None,
+    q: Annotated[str, Query(max_length=200, description="Words the group must contain.")] = "",
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response:
+    org_or_404(session, org)
+    scope = f"groups:{org}:{kind}:{parent}:{q}"
+    after = str(context.cursor.decode(scope, cursor)[0]) if cursor else None
+    found = group_queries.page_groups(
+        session,
+        org,
+        kind=kind,
+        parent_path=parent.strip("/") if parent else None,
+        top_level=parent == "",
+        query=q,
+        after=after,
+        limit=limit + 1,
+    )
+    page, next_cursor = page_of(found, limit, context.cursor, scope, lambda g: [g.path])
+    items = [summary_out(group) for group in page]
+    return json_response(request, Page[GroupSummaryOut](items=items, next_cursor=next_cursor))
+
+
+@router.get("/orgs/{org}/tree", response_model=list[TreeNodeOut], summary="The org tree")
+def tree(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    depth: Annotated[int | None, Query(ge=1, le=50)] = None,
+) -> Response:
+    org_or_404(session, org)
+    nodes: dict[str, TreeNodeOut] = {}
+    roots: list[TreeNodeOut] = []
+    for group in group_queries.all_summaries(session, org):
+        if depth is not None and group.depth >= depth:
+            continue
+        node = TreeNodeOut(
+            code=group.code, kind=group.kind, name=group.name, path=group.path, children=[]
+        )
+        nodes[group.path] = node
+        parent = nodes.get(group.parent_path) if group.parent_path else None
+        (parent.children if parent is not None else roots).append(node)
+    return json_response(request, RootModel[list[TreeNodeOut]](roots))
+
+
+@router.get("/orgs/{org}/groups/{ref:path}/children", response_model=list[GroupSummaryOut])
+def children(
+    request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
+) -> Response:
+    """The groups directly under a group, in spec order."""
+    org_or_404(session, org)
+    group = resolve_group(session, org, ref)
+    found = group_queries.child_groups(session, org, group.summary.path)
+    return json_response(request, RootModel[list[GroupSummaryOut]]([summary_out(g) for g in found]))
+
+
+@router.get("/orgs/{org}/groups/{ref:path}/members", response_model=list[PersonRefOut])
+def members(
+    request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
+) -> Response:
+    """Who leads, belongs to and is on call for a group."""
+    org_or_404(session, org)
+    group = resolve_group(session, org, ref)
+    relations: list[tuple[str, str]] = [(p, "lead") for p in group.leads]
+    relations += [(p, "member") for p in group.members if p not in group.leads]
+    relations += [(p, "oncall") for p in group.oncall or [] if p not in group.members]
+    out = []
+    for person_id, relation in relations:
+        person = people.get_person(session, org, person_id)
+        out.append(
+            PersonRefOut(id=person_id, name=person.name if person else person_id, relation=relation)
+        )
+    return json_response(request, RootModel[list[PersonRefOut]](out))
+
+
+@router.get("/orgs/{org}/groups/{ref:path}/kpis", response_model=list[KpiOut])
+def kpis(
+    request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
+) -> Response:
+    """A group's KPIs as the spec writes them."""
+    org_or_404(session, org)
+    group = resolve_group(session, org, ref)
+    items = [KpiOut(text=k.text, name=k.name, weight=k.weight, note=k.note) for k in group.kpis]
+    return json_response(request, RootModel[list[KpiOut]](items))
+
+
+def walk_dependencies(
+    session: Session, org: str, start: str, depth: int, *, reverse: bool
+) -> list[DependencyOut]:
+    """Dependency edges out of (or, ``reverse``, into) ``start``, hop by hop, each group
+    visited once."""
+    seen = {start}
+    frontier = [start]
+    out: list[DependencyOut] = []
+    for hop in range(1, depth + 1):
+        following: list[str] = []
+        for path in frontier:
+            edges = (
+                group_queries.dependents_of(session, org, path)
+                if reverse
+                else _dependencies_of(session, org, path)
+            )
+            for edge in edges:
+                out.append(dependency_out(edge, hop))
+                nxt = edge.group_path if reverse else edge.target_path
+                if nxt is not None and nxt not in seen:
+                    seen.add(nxt)
+                    following.append(nxt)
+        frontier = following
+        if not frontier:
+            break
+    return out
+
+
+def _dependencies_of(session: Session, org: str, path: str) -> list[DependencyView]:
+    group = group_queries.get_group(session, org, path)
+    return group.dependencies if group is not None else []
+
+
+@router.get("/orgs/{org}/groups/{ref:path}/dependencies", response_model=list[DependencyOut])
+def dependencies(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    ref: GroupRef,
+    depth: Depth = 1,
+) -> Response:
+    """What a group depends on, following dependencies ``depth`` hops."""
+    org_or_404(session, org)
+    group = resolve_group(session, org, ref)
+    edges = walk_dependencies(session, org, group.summary.path, depth, reverse=False)
+    return json_response(request, RootModel[list[DependencyOut]](edges))
+
+
+@router.get("/orgs/{org}/groups/{ref:path}/dependents", response_model=list[DependencyOut])
+def dependents(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    ref: GroupRef,
+    depth: Depth = 1,
+) -> Response:
+    """What depends on a group (reverse dependencies), ``depth`` hops back."""
+    org_or_404(session, org)
+    group = resolve_group(session, org, ref)
+    edges = walk_dependencies(session, org, group.summary.path, depth, reverse=True)
+    return json_response(request, RootModel[list[DependencyOut]](edges))
+
+
+@router.get("/orgs/{org}/groups/{ref:path}", response_model=GroupOut, summary="One group")
+def get_group(
+    request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
+) -> Response:
+    """A group in full, by path or by code."""
+    org_or_404(session, org)
+    return json_response(request, _group_out(session, org, resolve_group(session, org, ref)))

@@ -1,0 +1,166 @@
+"""Instant answers: who owns a catalog entry, who to contact about a group, and what
+breaks if a group fails.
+
+Imports ``store`` and the api helpers; no SQL here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from orgplane.api.catalog import CatalogOut, catalog_out
+from orgplane.api.deps import ReaderDep, SessionDep
+from orgplane.api.groups import (
+    DependencyOut,
+    GroupSummaryOut,
+    resolve_group,
+    summary_out,
+    walk_dependencies,
+)
+from orgplane.api.orgs import OrgCode, org_or_404
+from orgplane.api.responses import json_response
+from orgplane.errors import NotFoundError
+from orgplane.store import catalog, group_queries, people
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["lookups"])
+
+
+class OwnerOut(BaseModel):
+    """The entries that match, each with the group that owns it."""
+
+    query: str
+    entries: list[CatalogOut]
+    owners: list[GroupSummaryOut]
+
+
+class ContactOut(BaseModel):
+    id: str
+    name: str
+    relation: str
+    email: str | None
+    chat: str | None
+
+
+class ContactsOut(BaseModel):
+    group: GroupSummaryOut
+    contacts: list[ContactOut]
+    #: Where the group itself names no one: the nearest group above it that does.
+    via: GroupSummaryOut | None
+
+
+class ImpactOut(BaseModel):
+    group: GroupSummaryOut
+    depth: int
+    affected: list[GroupSummaryOut]
+    edges: list[DependencyOut]
+
+
+@router.get("/orgs/{org}/lookups/owner", response_model=OwnerOut, summary="Who owns X")
+def owner(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    entry: Annotated[
+        str, Query(min_length=1, max_length=200, description="An entry's id or words of it.")
+    ],
+) -> Response:
+    org_or_404(session, org)
+    exact = catalog.get_catalog_entry(session, org, entry)
+    found = [exact] if exact is not None else catalog.search_catalog(session, org, entry, limit=20)
+    if not found:
+        raise NotFoundError(f"no catalog entry matches {entry!r} in org {org}")
+    owners: dict[str, GroupSummaryOut] = {}
+    for view in found:
+        if view.owner_path and view.owner_path not in owners:
+            group = group_queries.get_group(session, org, view.owner_path)
+            if group is not None:
+                owners[view.owner_path] = summary_out(group.summary)
+    out = OwnerOut(
+        query=entry, entries=[catalog_out(v) for v in found], owners=list(owners.values())
+    )
+    return json_response(request, out)
+
+
+@router.get("/orgs/{org}/lookups/contact", response_model=ContactsOut, summary="Who to contact")
+def contact(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    group: Annotated[
+        str, Query(min_length=1, max_length=512, description="A group's path or code.")
+    ],
+) -> Response:
+    """The people to contact about a group: its on-call, leads and members; when it
+    names nobody, the nearest group above it that does."""
+    org_or_404(session, org)
+    target = resolve_group(session, org, group)
+    current = target
+    via = None
+    while True:
+        relations = [(p, "oncall") for p in current.oncall or []]
+        relations += [(p, "lead") for p in current.leads if p not in (current.oncall or [])]
+        relations += [
+            (p, "member")
+            for p in current.members
+            if p not in current.leads and p not in (current.oncall or [])
+        ]
+        if relations or current.summary.parent_path is None:
+            break
+        parent = group_queries.get_group(session, org, current.summary.parent_path)
+        if parent is None:
+            break
+        current, via = parent, summary_out(parent.summary)
+    contacts = []
+    for person_id, relation in relations:
+        person = people.get_person(session, org, person_id)
+        contacts.append(
+            ContactOut(
+                id=person_id,
+                name=person.name if person else person_id,
+                relation=relation,
+                email=person.email if person else None,
+                chat=person.chat if person else None,
+            )
+        )
+    out = ContactsOut(group=summary_out(target.summary), contacts=contacts, via=via)
+    return json_response(request, out)
+
+
+@router.get(
+    "/orgs/{org}/lookups/impact", response_model=ImpactOut, summary="What breaks if X fails"
+)
+def impact(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    group: Annotated[
+        str, Query(min_length=1, max_length=512, description="A group's path or code.")
+    ],
+    depth: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> Response:
+    """The groups that depend on a group, directly or through others."""
+    org_or_404(session, org)
+    target = resolve_group(session, org, group)
+    edges = walk_dependencies(session, org, target.summary.path, depth, reverse=True)
+    affected: dict[str, GroupSummaryOut] = {}
+    for edge in edges:
+        if edge.group not in affected:
+            found = group_queries.get_group(session, org, edge.group)
+            if found is not None:
+                affected[edge.group] = summary_out(found.summary)
+    out = ImpactOut(
+        group=summary_out(target.summary),
+        depth=depth,
+        affected=list(affected.values()),
+        edges=edges,
+    )
+    return json_response(request, out)

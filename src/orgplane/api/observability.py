@@ -1,0 +1,163 @@
+"""orgplane watching itself: request metrics in Prometheus exposition, JSON logs, and
+the request-size limit — as one pure ASGI middleware, so every request pays once.
+
+Imports ``prometheus_client`` and ``api.problems``. Each app has its own registry (no
+global one): two apps in one process count separately.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from orgplane.api.problems import problem
+
+__all__ = ["JsonFormatter", "Metrics", "ObservabilityMiddleware", "configure_logging"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_ACCESS = logging.getLogger("orgplane.access")
+
+
+class Metrics:
+    """The server's own metrics, in a registry of its own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "orgplane_http_requests",
+            "HTTP requests answered, by method, route and status.",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "orgplane_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method and route.",
+            ("method", "route"),
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=self.registry,
+        )
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the record's extras."""
+
+    _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in self._STANDARD and not key.startswith("_") and key != "color_message":
+                out[key] = value
+        if record.exc_info:
+            out["error"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Send orgplane's and uvicorn's logs to stderr as JSON lines."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    for name in ("orgplane", "uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level)
+        logger.propagate = False
+    logging.getLogger("uvicorn.access").disabled = True  # orgplane.access replaces it
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+class ObservabilityMiddleware:
+    """Counts and times every request by route template, logs it as JSON, gives it a
+    request id, and refuses request bodies over ``max_body`` bytes (413 problem)."""
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body: int) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:16]
+        status = 500
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            status = 413
+            response = problem(413, f"request body over {self.max_body} bytes", kind="too-large")
+            await response(scope, receive, send)
+            self._record(scope, status, started, request_id)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _BodyTooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLargeError:
+            status = 413
+            response = problem(413, f"request body over {self.max_body} bytes", kind="too-large")
+            await response(scope, receive, send)
+        finally:
+            self._record(scope, status, started, request_id)
+
+    def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        elapsed = time.perf_counter() - started
+        route = scope.get("route")
+        template = getattr(route, "path", None) or (
+            "/static" if scope.get("path", "").startswith("/static/") else "unmatched"
+        )
+        method = scope.get("method", "GET")
+        self.metrics.requests.labels(method, template, str(status)).inc()
+        self.metrics.latency.labels(method, template).observe(elapsed)
+        _ACCESS.info(
+            "%s %s %s",
+            method,
+            scope.get("path", ""),
+            status,
+            extra={
+                "request_id": request_id,
+                "method": method,
+                "path": scope.get("path", ""),
+                "route": template,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+            },
+        )

@@ -1,0 +1,79 @@
+"""Cursor pagination: opaque, signed cursors over a list's sort key.
+
+Imports ``api.problems``. A cursor is the sort key of the last item of a page, encoded
+and signed with the server's secret: a client cannot forge one, a damaged one is a 400
+problem, and any server process sharing the secret can continue a listing another
+started. Keyset pagination costs the same at page 1 and page 1,000.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from orgplane.api.problems import ProblemError
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Cursor", "Page", "page_of"]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: its items and the cursor of the next page (null at the end)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class Cursor:
+    """Encodes and checks the cursors of one server (one secret)."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(("orgplane-cursor:" + secret).encode()).digest()
+
+    def _sign(self, payload: bytes) -> str:
+        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()[:24]
+
+    def encode(self, scope: str, key: Sequence[Any]) -> str:
+        """A cursor for listing ``scope`` after the item whose sort key is ``key``."""
+        payload = json.dumps([scope, list(key)], separators=(",", ":")).encode()
+        token = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        return f"{token}.{self._sign(payload)}"
+
+    def decode(self, scope: str, cursor: str) -> list[Any]:
+        """The sort key in ``cursor``; a 400 problem when it is not a cursor of ``scope``."""
+        token, _, signature = cursor.partition(".")
+        try:
+            payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            valid = hmac.compare_digest(self._sign(payload), signature)
+            found = json.loads(payload) if valid else None
+        except (ValueError, UnicodeDecodeError):
+            found = None
+        if (
+            not isinstance(found, list)
+            or len(found) != 2
+            or found[0] != scope
+            or not isinstance(found[1], list)
+        ):
+            raise ProblemError(400, "cursor: not a cursor of this list", kind="bad-cursor")
+        return found[1]
+
+
+def page_of(
+    items: Sequence[T], limit: int, cursor: Cursor, scope: str, key: Any
+) -> tuple[list[T], str | None]:
+    """Split ``limit + 1`` fetched items into a page and the next cursor (``key(item)``
+    gives an item's sort key)."""
+    if len(items) <= limit:
+        return list(items), None
+    page = list(items[:limit])
+    return page, cursor.encode(scope, key(page[-1]))

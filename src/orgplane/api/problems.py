@@ -1,0 +1,160 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+Imports ``errors`` and Starlette/FastAPI. Every error a client can cause becomes a 4xx
+problem with a one-line ``detail``; a spec refused by the validator lists its
+diagnostics with their positions. Anything else is a 500 problem without internals
+(the traceback goes to the log, never to the client).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from orgplane.errors import (
+    AuthenticationError,
+    DatabaseError,
+    NotFoundError,
+    OrgplaneError,
+    PermissionDeniedError,
+    SpecError,
+    SpecReadError,
+    UsageError,
+)
+
+__all__ = ["PROBLEM_TYPE", "ProblemError", "install_problem_handlers", "problem"]
+
+PROBLEM_TYPE = "application/problem+json"
+_BASE = "https://orgplane.dev/problems/"
+_LOG = logging.getLogger("orgplane.api")
+
+
+class ProblemError(Exception):
+    """An HTTP error raised by the API's own code (bad cursor, body too large …)."""
+
+    def __init__(self, status: int, detail: str, *, kind: str | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """A problem+json response: ``type``, ``title`` (the status phrase), ``status``,
+    ``detail`` and ``instance``, plus any extension members."""
+    phrase = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": _BASE + (kind or phrase.lower().replace(" ", "-").replace("'", "")),
+        "title": phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type=PROBLEM_TYPE,
+        headers=headers,
+    )
+
+
+_STATUS: list[tuple[type[OrgplaneError], int, str]] = [
+    (SpecReadError, 400, "unreadable-spec"),
+    (SpecError, 422, "invalid-spec"),
+    (NotFoundError, 404, "not-found"),
+    (AuthenticationError, 401, "unauthenticated"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (UsageError, 400, "bad-request"),
+    (DatabaseError, 503, "database-unavailable"),
+]
+
+
+def _orgplane_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OrgplaneError)
+    status, kind = next(
+        ((status, kind) for cls, status, kind in _STATUS if isinstance(exc, cls)), (400, None)
+    )
+    extra: dict[str, Any] = {}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, SpecError):
+        extra["errors"] = [
+            {
+                "code": d.code,
+                "message": d.message,
+                "file": d.file,
+                "line": d.line,
+                "col": d.col,
+                **({"hint": d.hint} if d.hint else {}),
+            }
+            for d in exc.diagnostics
+        ]
+    if isinstance(exc, DatabaseError):
+        _LOG.error("database error: %s", exc)
+        return problem(503, "the database is not available", kind=kind, instance=request.url.path)
+    return problem(status, str(exc), kind=kind, instance=request.url.path, headers=headers, **extra)
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "location": ".".join(str(part) for part in error.get("loc", ())),
+            "message": str(error.get("msg", "")),
+        }
+        for error in exc.errors()
+    ]
+    first = errors[0] if errors else {"location": "request", "message": "invalid"}
+    return problem(
+        422,
+        f"{first['location']}: {first['message']}",
+        kind="invalid-request",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return problem(
+        exc.status_code,
+        detail,
+        instance=request.url.path,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+def _problem_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    return problem(exc.status, exc.detail, kind=exc.kind, instance=request.url.path)
+
+
+def _unexpected(request: Request, exc: Exception) -> Response:
+    _LOG.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "orgplane failed to answer this request", instance=request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every error with problem+json."""
+    app.add_exception_handler(OrgplaneError, _orgplane_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,236 @@
+"""The web UI's pages, rendered on the server with Jinja2; htmx adds instant search and
+filtering without a page load, and every page works without JavaScript.
+
+Imports ``api`` (dependencies and the group resolver), ``store`` and ``web.graph``; no
+SQL here. Pages: the org (tree + search), a group (facts, KPIs, dependency graph,
+findings), the catalog (filterable, paged) and the findings.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from importlib.resources import files
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.responses import RedirectResponse, Response
+
+from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
+from orgplane.api.groups import resolve_group
+from orgplane.errors import NotFoundError
+from orgplane.store import catalog, findings, group_queries, orgs, people
+from orgplane.store.group_queries import GroupSummary
+from orgplane.store.orgs import OrgView
+from orgplane.web.graph import GraphNode, dependency_svg
+
+__all__ = ["router", "templates"]
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(files("orgplane.web") / "templates"))
+templates.env.globals["version"] = version("orgplane")
+
+#: Catalog rows per page.
+PAGE_SIZE = 50
+#: Boxes per side of a dependency graph; the lists below it have them all.
+GRAPH_LIMIT = 14
+
+
+def _org(session: SessionDep, code: str) -> OrgView:
+    found = orgs.get_org(session, code)
+    if found is None:
+        raise NotFoundError(f"no org {code!r}")
+    return found
+
+
+def _render(request: Request, name: str, **context: Any) -> Response:
+    return templates.TemplateResponse(request, name, context)
+
+
+def _base(session: SessionDep, org: OrgView | None, page: str) -> dict[str, Any]:
+    return {"org": org, "orgs": orgs.list_orgs(session), "page": page}
+
+
+@router.get("/")
+def home(session: SessionDep, _caller: ReaderDep) -> Response:
+    found = orgs.list_orgs(session)
+    if not found:
+        raise NotFoundError("no org has been applied yet: run 'orgplane apply SPEC'")
+    return RedirectResponse(f"/orgs/{found[0].code}", status_code=303)
+
+
+@router.get("/switch")
+def switch(org: Annotated[str, Query(max_length=64)]) -> Response:
+    return RedirectResponse(f"/orgs/{org}", status_code=303)
+
+
+def _tree(groups: list[GroupSummary]) -> list[dict[str, Any]]:
+    nodes: dict[str, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for group in groups:  # parents first
+        node = {
+            "code": group.code,
+            "name": group.name,
+            "kind": group.kind,
+            "path": group.path,
+            "depth": group.depth,
+            "children": [],
+        }
+        nodes[group.path] = node
+        parent = nodes.get(group.parent_path) if group.parent_path else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+@router.get("/orgs/{org}")
+def org_page(request: Request, session: SessionDep, _caller: ReaderDep, org: str) -> Response:
+    view = _org(session, org)
+    groups = group_queries.all_summaries(session, view.code)
+    return _render(
+        request,
+        "org.html",
+        **_base(session, view, "org"),
+        tree=_tree(groups),
+        group_count=len(groups),
+    )
+
+
+@router.get("/orgs/{org}/search")
+def search(
+    request: Request,
+    session: SessionDep,
+    _caller: ReaderDep,
+    org: str,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The instant search's results, as an HTML fragment for htmx."""
+    view = _org(session, org)
+    results = group_queries.search_groups(session, view.code, q, limit=25) if q.strip() else []
+    return _render(request, "_search_results.html", org=view, query=q.strip(), results=results)
+
+
+@router.get("/orgs/{org}/groups/{ref:path}")
+def group_page(
+    request: Request, session: SessionDep, _caller: ReaderDep, org: str, ref: str
+) -> Response:
+    view = _org(session, org)
+    group = resolve_group(session, view.code, ref)
+    path = group.summary.path
+    dependents = group_queries.dependents_of(session, view.code, path)
+    # What depends on a group's department depends on the group too, less directly:
+    # shown as "via 1B" so a squad's page tells who relies on its department.
+    parts = path.split("/")
+    inherited = [
+        (ancestor, dep)
+        for ancestor in ("/".join(parts[:i]) for i in range(len(parts) - 1, 0, -1))
+        for dep in group_queries.dependents_of(session, view.code, ancestor)
+        if not dep.group_path.startswith(path + "/") and dep.group_path != path
+    ]
+    base = f"/orgs/{view.code}/groups/"
+
+    def node(target_path: str | None, label: str, edge: str) -> GraphNode:
+        if target_path is None:
+            return GraphNode(label, "not in this org", None, edge)
+        found = group_queries.get_group(session, view.code, target_path)
+        if found is None:
+            return GraphNode(label, "not in this org", None, edge)
+        return GraphNode(found.summary.code, found.summary.name, base + target_path, edge)
+
+    left = [node(d.group_path, d.group_path, d.provides) for d in dependents]
+    left += [
+        node(d.group_path, d.group_path, f"via {a.rsplit('/', 1)[-1]}: {d.provides}".rstrip(": "))
+        for a, d in inherited
+    ]
+    svg = dependency_svg(
+        GraphNode(group.summary.code, group.summary.name, None),
+        left[:GRAPH_LIMIT],
+        [node(d.target_path, d.target, d.provides) for d in group.dependencies][:GRAPH_LIMIT],
+    )
+    names: dict[str, str] = {}
+    for person_id in {*group.leads, *group.members}:
+        person = people.get_person(session, view.code, person_id)
+        names[person_id] = person.name if person is not None else person_id
+
+    def people_names(ids: list[str]) -> str:
+        return ", ".join(names.get(i, i) for i in ids)
+
+    crumbs = []
+    parts = path.split("/")
+    for i in range(1, len(parts)):
+        crumbs.append({"code": parts[i - 1], "path": "/".join(parts[:i])})
+    return _render(
+        request,
+        "group.html",
+        **_base(session, view, "org"),
+        group=group,
+        crumbs=crumbs,
+        children=group_queries.child_groups(session, view.code, path),
+        dependents=dependents,
+        inherited=inherited,
+        graph_svg=Markup(svg),  # built from escaped parts by web.graph
+        findings=findings.list_findings(session, view.code, subject=path),
+        people_names=people_names,
+        kpi_status={},
+    )
+
+
+@router.get("/orgs/{org}/catalog")
+def catalog_page(
+    request: Request,
+    session: SessionDep,
+    context: ContextDep,
+    _caller: ReaderDep,
+    org: str,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[str, Query(max_length=64)] = "",
+    owner: Annotated[str, Query(max_length=512)] = "",
+    after: Annotated[str, Query(max_length=1024)] = "",
+) -> Response:
+    view = _org(session, org)
+    scope = f"web-catalog:{view.code}"
+    start: tuple[str, str] | None = None
+    if after:
+        key = context.cursor.decode(scope, after)
+        start = (str(key[0]), str(key[1])) if len(key) == 2 else None
+    entries = catalog.page_catalog(
+        session,
+        view.code,
+        kind=kind or None,
+        owner=owner or None,
+        query=q,
+        after=start,
+        limit=PAGE_SIZE + 1,
+    )
+    next_url = None
+    if len(entries) > PAGE_SIZE:
+        entries = entries[:PAGE_SIZE]
+        cursor = context.cursor.encode(scope, [entries[-1].name, entries[-1].id])
+        query = urlencode({"q": q, "kind": kind, "owner": owner, "after": cursor})
+        next_url = f"/orgs/{view.code}/catalog?{query}"
+    return _render(
+        request,
+        "catalog.html",
+        **_base(session, view, "catalog"),
+        entries=entries,
+        filters={"q": q, "kind": kind, "owner": owner},
+        kinds=["system", "service", "resource", "offering"],
+        next_url=next_url,
+    )
+
+
+@router.get("/orgs/{org}/findings")
+def findings_page(request: Request, session: SessionDep, _caller: ReaderDep, org: str) -> Response:
+    view = _org(session, org)
+    rows = [
+        {
+            "severity": f.severity.value,
+            "code": f.code,
+            "message": f.message,
+            "hint": f.hint,
+            "where": str(f.location) if f.location else (f.subject or ""),
+        }
+        for f in findings.list_findings(session, view.code)
+    ]
+    return _render(request, "findings.html", **_base(session, view, "findings"), findings=rows)
