@@ -7,12 +7,17 @@ import importlib
 import pytest
 
 PACKAGES = [
+    "orgplane.api",
     "orgplane.cli",
     "orgplane.exporters",
+    "orgplane.importers",
     "orgplane.model",
     "orgplane.queries",
     "orgplane.rules",
+    "orgplane.services",
     "orgplane.spec",
+    "orgplane.store",
+    "orgplane.web",
 ]
 
 
