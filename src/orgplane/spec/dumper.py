@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import cache
 from typing import Any
 
 import yaml
@@ -36,15 +37,24 @@ def org_to_document(org: Org) -> dict[str, Any]:
     return document
 
 
+@cache
+def _defaults(model: type[Located]) -> tuple[tuple[str, Any], ...]:
+    """Each field of ``model`` with its default value (factories called once, here)."""
+    return tuple(
+        (name, info.get_default(call_default_factory=True))
+        for name, info in model.model_fields.items()
+    )
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Located):
         short = value.shorthand()
         if short is not None:
             return short
         out: dict[str, Any] = {}
-        for name, info in type(value).model_fields.items():
+        for name, default in _defaults(type(value)):
             item = getattr(value, name)
-            if item == info.get_default(call_default_factory=True):
+            if item == default:
                 continue
             out[name] = _plain(item)
         return out
@@ -55,14 +65,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, no aliases, multi-line text as literal blocks."""
+class _Dumper(yaml.CSafeDumper):
+    """Block style, no aliases, multi-line text as literal blocks; libyaml's emitter."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, data: str) -> yaml.ScalarNode:
     if "\n" in data:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
