@@ -47,6 +47,34 @@ def test_dry_run_writes_nothing_and_json_reports(run: Run, tmp_path: Path) -> No
     assert report["counts"]["role"] == 12  # registry and roster rows, merged into 6 roles
     assert report["uncovered"] == {}
     assert "INF-0" not in result.out
+    # What the org holds, by the names a reader of the document would use.
+    assert report["org"]["contains"] == {
+        "team": 1,
+        "KPIs": 5,
+        "stakeholders": 6,
+        "catalog entries": 5,
+        "roles": 6,
+        "message templates": 3,
+        "gates": 2,
+        "workflows": 2,
+        "on-call rotations": 1,
+    }
+    assert report["problems"] == []  # a team document has structure: no "no org" warning
+
+
+def test_text_report_shows_the_org_and_what_lines_became(run: Run) -> None:
+    result = run("import", _seed("000"), _seed("001"), "--dry-run")
+    assert result.code == 0
+    for expected in (
+        "The org it made",
+        "department",
+        "squad",
+        "unit",
+        "KPIs",
+        "Source lines became",
+    ):
+        assert expected in result.out
+    assert "all 573 content lines accounted for" in result.out
 
 
 def test_import_never_overwrites_a_hand_written_spec(run: Run, tmp_path: Path) -> None:

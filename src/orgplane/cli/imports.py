@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.columns import Columns
 from rich.table import Table
 
 from orgplane.cli.console import err, out, print_raw, write_text_atomically
 from orgplane.errors import UsageError
 from orgplane.importers.report import ImportReport
-from orgplane.importers.service import import_paths
+from orgplane.importers.service import import_paths, org_contents
 from orgplane.spec.dumper import spec_files
 
 __all__ = ["import_command"]
@@ -62,11 +63,12 @@ def import_command(
             "code": result.org.code,
             "name": result.org.name,
             "groups": len(result.org.walk()),
+            "contains": org_contents(result.org),
         }
         data["files"] = sorted(files)
         print_raw(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        _print_report(result.report, len(result.org.walk()))
+        _print_report(result.report, org_contents(result.org))
     if not dry_run and out_dir is not None:
         err().print(f"wrote {len(files)} files to {out_dir}; next: orgplane validate {out_dir}")
     if result.report.unreadable:
@@ -95,15 +97,20 @@ def _write(out_dir: Path, files: dict[str, str]) -> None:
             stale.unlink()
 
 
-def _print_report(report: ImportReport, groups: int) -> None:
+def _print_report(report: ImportReport, contents: dict[str, int]) -> None:
     console = out()
-    table = Table(title=f"Imported {', '.join(report.documents)}", title_justify="left")
-    table.add_column("became")
-    table.add_column("count", justify="right")
+    console.print(f"Imported {', '.join(report.documents)}")
+    made = Table(title="The org it made", title_justify="left")
+    made.add_column("holds")
+    made.add_column("count", justify="right")
+    for name, count in contents.items():
+        made.add_row(name, str(count))
+    became = Table(title="Source lines became", title_justify="left")
+    became.add_column("became")
+    became.add_column("lines", justify="right")
     for kind, count in report.counts().items():
-        table.add_row(kind, str(count))
-    console.print(table)
-    console.print(f"{groups} groups in the org")
+        became.add_row(kind, str(count))
+    console.print(Columns([made, became], padding=(0, 4)))
     notes = report.notes()
     if notes:
         console.print(f"\nKept as notes ({len(notes)}):")

@@ -17,7 +17,12 @@ from orgplane.importers.markdown import Document, read_markdown
 from orgplane.importers.report import ImportReport
 from orgplane.model import Location, Org
 
-__all__ = ["ImportResult", "import_documents", "import_paths"]
+__all__ = [
+    "ImportResult",
+    "import_documents",
+    "import_paths",
+    "org_contents",
+]
 
 # Lines that carry no text of their own: fences, rules, table separators, tree guides.
 _MARKUP = re.compile(
@@ -50,14 +55,15 @@ def _import(documents: list[Document]) -> ImportResult:
     for doc in documents:
         report.content_lines[doc.path] = _content_lines(doc)
     draft = build(documents, report)
-    if not draft.groups:
+    org = to_org(draft)
+    if not org.groups:
         for doc in documents:
             report.problem(
                 Location(doc.path, 1, 1),
                 "no org structure found (no tree of coded groups, no breakdown table): "
                 "everything is kept as notes",
             )
-    return ImportResult(to_org(draft), report)
+    return ImportResult(org, report)
 
 
 def import_paths(paths: list[Path]) -> ImportResult:
@@ -80,3 +86,34 @@ def import_paths(paths: list[Path]) -> ImportResult:
         result.report.problem(location, f"not imported: {diagnostic.message}")
         result.report.unreadable.append(diagnostic.file)
     return result
+
+
+def org_contents(org: Org) -> dict[str, int]:
+    """What an imported org holds, by the names users know: groups by kind
+    ("department", "squad" …), KPIs, dependencies, catalog entries, people, roles,
+    policies and process definitions. Only what it has (no zero counts)."""
+    groups = [group for _, group in org.walk()]
+    counts: dict[str, int] = {}
+    for group in groups:
+        counts[group.kind] = counts.get(group.kind, 0) + 1
+    policies = sum(
+        len(value) if isinstance(value, list) else int(value is not None)
+        for name, value in org.policies
+        if name != "source"
+    )
+    counts |= {
+        "KPIs": sum(len(group.kpis) for group in groups),
+        "dependencies": sum(len(group.dependencies) for group in groups),
+        "stakeholders": sum(len(group.stakeholders) for group in groups),
+        "catalog entries": len(org.catalog),
+        "people": len(org.people),
+        "roles": len(org.roles),
+        "policies": policies,
+        "message templates": len(org.templates),
+        "gates": len(org.gates),
+        "workflows": len(org.workflows),
+        "on-call rotations": len(org.oncall),
+        "roadmap phases": len(org.roadmap),
+        "glossary entries": len(org.glossary),
+    }
+    return {name: count for name, count in counts.items() if count}
