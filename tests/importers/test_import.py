@@ -12,7 +12,7 @@ from orgplane.importers.markdown import parse_markdown
 from orgplane.importers.service import ImportResult, import_documents, import_paths
 from orgplane.model import Org, OrgIndex
 from orgplane.rules import default_registry
-from orgplane.spec.dumper import spec_files
+from orgplane.spec.dumper import dump_spec, spec_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
@@ -284,3 +284,16 @@ def test_roadmap_phases_and_responsibility_boundaries() -> None:
         "Shared Responsibilities",
         "Self-Service Model",
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*(p for p in SEEDS if p.name[:3] in ("002", "003", "004")), *sorted(FIXTURES.glob("*.md"))],
+    ids=lambda p: p.name,
+)
+def test_a_document_read_twice_adds_nothing(path: Path) -> None:
+    """Merging a document with itself gives the org it gives alone: no duplicate
+    catalog entries, roadmap phases, workflows, people or stakeholders."""
+    once = dump_spec(import_paths([path]).org)
+    twice = dump_spec(import_paths([path, path]).org)
+    assert twice == once

@@ -212,7 +212,8 @@ class _Builder(TableReader, TreeReader, ProseReader, DiagramReader):
             if department is not None and looks_like_tree(block.text):
                 self._tree(block, department)
             elif (on_call := rotation(block.text, title)) is not None:
-                self.org.rotations.append(on_call)
+                if on_call not in self.org.rotations:
+                    self.org.rotations.append(on_call)
                 self.claim(block.line, "oncall", target, block.text, block.end_line)
             elif (message := template(block.text, title)) is not None:
                 if message not in self.org.templates:
@@ -257,7 +258,7 @@ class _Builder(TableReader, TreeReader, ProseReader, DiagramReader):
             # "Owns:" — the systems this group owns, for the catalog.
             items = flatten(block.items)
             for item, end in zip(items, item_ends(items, block.end_line), strict=True):
-                self.org.catalog.append(
+                self.org.add_catalog(
                     {"name": item.text, "owner": department.code, "kind": "system"}
                 )
                 self.claim(item.line, "catalog", department.code, item.text, end)
@@ -265,7 +266,7 @@ class _Builder(TableReader, TreeReader, ProseReader, DiagramReader):
             pass
         elif isinstance(block, ListBlock) and self._phase is not None:
             for item in block.items:  # top-level items are the deliverables
-                self._phase["deliverables"].append(item.text)
+                add_unique(self._phase["deliverables"], item.text)
                 self.claim(item.line, "roadmap", target, item.text)
             nested = [child for item in block.items for child in item.children]
             read = set()

@@ -52,7 +52,14 @@ class DiagramReader(DocumentReader):
         role_of = {i: match_name(node.title, roles) for i, node in enumerate(chart.nodes)}
         group_of = {i: match_name(node.title, groups) for i, node in enumerate(chart.nodes)}
         if set(re.findall(r"[a-z]+", title.casefold())) & _FLOW_WORDS:
-            self.org.workflows.append(self._workflow(chart, title, roles))
+            flow = self._workflow(chart, title, roles)
+            if flow not in self.org.workflows:  # the same document read twice adds nothing
+                taken = {known["id"] for known in self.org.workflows}
+                base, n = flow["id"], 1
+                while flow["id"] in taken:
+                    n += 1
+                    flow["id"] = f"{base}-{n}"
+                self.org.workflows.append(flow)
             kind = "workflow"
         elif sum(r is not None for r in role_of.values()) >= 2:
             self._reporting_lines(chart, role_of)

@@ -96,6 +96,20 @@ class OrgDraft:
     leads: list[str] = field(default_factory=list)
     workflows: list[dict[str, Any]] = field(default_factory=list)
 
+    def add_catalog(self, entry: dict[str, Any]) -> None:
+        """A catalog entry, once: the same document read twice adds nothing."""
+        if entry not in self.catalog:
+            self.catalog.append(entry)
+
+    def phase(self, name: str, weeks: str) -> dict[str, Any]:
+        """The roadmap phase of this name, made when first seen."""
+        for known in self.roadmap:
+            if known["name"] == name:
+                return known
+        phase: dict[str, Any] = {"name": name, "weeks": weeks, "deliverables": []}
+        self.roadmap.append(phase)
+        return phase
+
     def group(self, code: str, name: str, kind: str = KINDS[0]) -> Draft:
         return Draft.child(self._root(), code, name, kind)
 

@@ -69,8 +69,7 @@ class ProseReader(DocumentReader):
         if found is not None:
             title = found["title"].strip()
             name = found["name"].title() + (f": {title}" if title else "")
-            self._phase = {"name": name, "weeks": found["weeks"], "deliverables": []}
-            self.org.roadmap.append(self._phase)
+            self._phase = self.org.phase(name, found["weeks"])
             self._phase_level = heading.level
         elif self._phase is not None and heading.level <= self._phase_level:
             self._phase = None
@@ -112,7 +111,8 @@ class ProseReader(DocumentReader):
         words = label.lower()
         org = self.org
         if "change" in words and (classes := change_classes(rest)) is not None:
-            org.change_classes.extend(c for c in classes if c not in org.change_classes)
+            known = {c["name"] for c in org.change_classes}  # approvers may have joined them
+            org.change_classes.extend(c for c in classes if c["name"] not in known)
         elif "approv" in words and (rows := approvers(rest)) is not None:
             for who, what in rows:
                 risk = next(
@@ -121,7 +121,7 @@ class ProseReader(DocumentReader):
                 risk = "medium" if risk == "normal" else risk
                 for change in org.change_classes:
                     if change["risk"] == risk:
-                        change.setdefault("approvers", []).append(who)
+                        add_unique(change.setdefault("approvers", []), who)
                 add_unique(org.notes, f"{label}: {who} ({what})")
         elif "review" in words and (found_cadences := cadences(rest)) is not None:
             org.review_cadences.extend(c for c in found_cadences if c not in org.review_cadences)
@@ -153,7 +153,7 @@ class ProseReader(DocumentReader):
         elif kind == "catalog":
             owner = department.code if department else ""
             for text in texts:
-                self.org.catalog.append({"name": text, "owner": owner, "kind": "service"})
+                self.org.add_catalog({"name": text, "owner": owner, "kind": "service"})
         elif department is None and (role := _ROLE_DUTIES.match(clean(self._titles[depth]))):
             name = role["name"].strip()
             known = self.org.roles.setdefault(slug(name), {"id": slug(name), "name": name})

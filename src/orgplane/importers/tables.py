@@ -62,8 +62,10 @@ class TableReader(DocumentReader):
                 for item in split_list(cell.text.replace("\n", ", ")):
                     add_unique(group.stakeholders, item)
                 self.claim(cell.line, "stakeholder", group.code, cell.text)
-            elif words & {"mission", "purpose", "scope", "summary"} and not group.description:
-                group.description.append(cell.text)
+            elif words & {"mission", "purpose", "scope", "summary"} and (
+                not group.description or cell.text in group.description
+            ):
+                add_unique(group.description, cell.text)
                 self.claim(cell.line, "description", group.code, cell.text)
             else:
                 add_unique(group.notes, f"{key}: {cell.text}")
@@ -91,7 +93,7 @@ class TableReader(DocumentReader):
         if found_tasks and target != "org":
             # Sample tasks a group takes on: its request catalog, with the tools they use.
             for task, tools, line in found_tasks:
-                self.org.catalog.append(
+                self.org.add_catalog(
                     {"name": task, "owner": target, "kind": "offering", "tools": tools}
                 )
                 self.claim(line, "catalog", target, task)
