@@ -44,6 +44,7 @@ from orgplane.importers.trees import TreeReader
 __all__ = ["build"]
 
 _TREE_WORD = re.compile(r"\s*\b(tree|hierarchy|structure)\s*$", re.IGNORECASE)
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+\S")
 _GLOSSARY = re.compile(r"^(?P<term>[A-Z][A-Za-z0-9/&-]{1,15})\s*[=:≡]\s*(?P<definition>.+)$")
 
 
@@ -277,7 +278,17 @@ class _Builder(TableReader, TreeReader, ProseReader, DiagramReader):
             pass
         elif isinstance(block, ListBlock):
             read = self._group_maps(block.items, " ".join(self._titles))
-            self._note_items(block.items, block.end_line, target, notes, read)
+            # A list that is all of a numbered subsection of a group ("### 2. Configuration
+            # & Tuning" under a team) stays one note, headed by its title.
+            heading = section.heading
+            own = (
+                department is not None
+                and heading is not None
+                and [b for b in section.blocks if not isinstance(b, Rule)] == [block]
+                and _NUMBERED_TITLE.match(clean(heading.text)) is not None
+            )
+            title = clean(heading.text) if own and heading is not None else ""
+            self._note_items(block.items, block.end_line, target, notes, read, title)
         elif isinstance(block, Html):
             add_unique(notes, block.text.strip())
             self.claim(block.line, "note", target, block.text, block.end_line)

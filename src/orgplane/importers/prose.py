@@ -75,14 +75,24 @@ class ProseReader(DocumentReader):
             self._phase = None
 
     def _note_items(
-        self, items: list[ListItem], end_line: int, target: str, notes: list[str], skip: set[int]
+        self,
+        items: list[ListItem],
+        end_line: int,
+        target: str,
+        notes: list[str],
+        skip: set[int],
+        title: str = "",
     ) -> None:
-        """List items kept as notes, one per top-level item with what hangs below it; a
-        planning rule among them also becomes a policy. Items in ``skip`` (and what hangs
-        below them) were read into typed fields already."""
+        """List items kept as notes, one per top-level item with what hangs below it —
+        or, under a ``title`` (the subsection the list makes up), one Markdown note with
+        the title and the whole list. A planning rule among them also becomes a policy.
+        Items in ``skip`` (and what hangs below them) were read into typed fields already."""
         kept = [item for item in items if id(item) not in skip]
-        for item in kept:
-            add_unique(notes, _item_text(item, skip))
+        if title and kept:
+            add_unique(notes, "\n".join([title, *_markdown_items(kept, skip, 0)]))
+        else:
+            for item in kept:
+                add_unique(notes, _item_text(item, skip))
         lines = flatten(kept)
         for item, end in zip(lines, item_ends(lines, end_line), strict=True):
             if id(item) in skip:
@@ -276,6 +286,18 @@ _MAP_MEANINGS: tuple[tuple[str, set[str]], ...] = (
 _ROLE_DUTIES = re.compile(
     r"^responsibilities\s+of\s+(?:the\s+|our\s+|a\s+)?(?P<name>.{3,60})$", re.I
 )
+
+
+def _markdown_items(items: list[ListItem], skip: set[int], depth: int) -> list[str]:
+    """Items as Markdown list lines, nested by two spaces per level."""
+    lines: list[str] = []
+    for item in items:
+        if id(item) in skip:
+            continue
+        text = " ".join([item.text, *item.extra])
+        lines.append(f"{'  ' * depth}- {text}")
+        lines.extend(_markdown_items(item.children, skip, depth + 1))
+    return lines
 
 
 def _item_text(item: ListItem, skip: set[int] | None = None) -> str:
