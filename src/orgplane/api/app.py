@@ -9,17 +9,20 @@ independent app, as the tests make one per database. OpenAPI is served at
 from __future__ import annotations
 
 from importlib.metadata import version
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.routing import Match
 
 from orgplane.api import applies, audit, catalog, findings, groups, health, lookups, orgs, people
 from orgplane.api.deps import AppContext
 from orgplane.api.observability import Metrics, ObservabilityMiddleware
 from orgplane.api.pagination import Cursor
-from orgplane.api.problems import install_problem_handlers
+from orgplane.api.problems import Problem, install_problem_handlers, problem
 from orgplane.settings import Settings
 
 __all__ = ["create_api"]
@@ -56,9 +59,12 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     metrics = Metrics()
     app.state.metrics = metrics
     install_problem_handlers(app)
-    for module in (orgs, groups, people, catalog, lookups, findings, applies, audit):
-        app.include_router(module.router, prefix="/api")
-    app.include_router(health.router)
+    _document_problems(app)
+    # Each router carries its own /api prefix, so a route's path (what /metrics labels
+    # requests with) is the whole path the client calls.
+    for module in (orgs, groups, people, catalog, lookups, findings, applies, audit, health):
+        app.include_router(module.router)
+    _no_slash_redirects(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -68,3 +74,69 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         )
     app.add_middleware(ObservabilityMiddleware, metrics=metrics, max_body=settings.max_body_bytes)
     return app
+
+
+def _no_slash_redirects(app: FastAPI) -> None:
+    """Answer an API path that names nothing with a problem, never a redirect.
+
+    Starlette redirects "/x" to "/x/" (or back) when only the other one exists: friendly
+    for pages, but on the API it turns a path parameter that decodes to something with a
+    '/' in it (such as "..%2F..%2Fetc") into a redirect to another resource. This route
+    comes after every API route, so it sees only the paths they do not match: a 405
+    when one of them matches with another method, else a 404.
+    """
+
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    async def no_such_path(request: Request) -> Response:
+        others = [
+            route
+            for route in request.app.router.routes
+            if getattr(route, "endpoint", None) is not no_such_path
+        ]
+        allowed = [
+            method
+            for method in methods
+            if any(
+                route.matches({**request.scope, "method": method})[0] is Match.FULL
+                for route in others
+            )
+        ]
+        if allowed:
+            return problem(
+                405,
+                f"{request.method} is not allowed on {request.url.path}",
+                instance=request.url.path,
+                headers={"Allow": ", ".join(allowed)},
+            )
+        return problem(404, f"{request.url.path}: no such path", instance=request.url.path)
+
+    app.add_api_route(
+        "/api/{rest:path}",
+        no_such_path,
+        methods=methods,
+        include_in_schema=False,
+    )
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document name ``Problem``, the schema of every error body.
+
+    Routes declare their problem answers as ``application/problem+json`` with a
+    ``$ref`` to it (``problem_responses``), which FastAPI does not collect by itself;
+    FastAPI's own 422 schema (``HTTPValidationError``) describes nothing orgplane sends.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(unused, None)
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -10,12 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from orgplane.api.deps import EditorDep, SessionDep
-from orgplane.api.problems import ProblemError
+from orgplane.api.problems import ProblemError, problem_responses
 from orgplane.api.responses import json_response
 from orgplane.rules import default_registry
 from orgplane.services import ApplyResult, apply_spec
@@ -23,7 +24,11 @@ from orgplane.spec import load_spec_text
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["apply"])
+router = APIRouter(
+    prefix="/api",
+    tags=["apply"],
+    responses=problem_responses(400, 401, 403, 413, 422, 503),
+)
 
 
 class ApplyResultOut(BaseModel):
@@ -74,4 +79,15 @@ async def apply(
 def _apply(session: Session, text: str, actor: str, dry_run: bool) -> ApplyResult:
     org = load_spec_text(text, "request-body.yaml")
     findings = default_registry().check(org)
-    return apply_spec(session=session, org=org, findings=findings, actor=actor, dry_run=dry_run)
+    try:
+        return apply_spec(session=session, org=org, findings=findings, actor=actor, dry_run=dry_run)
+    except DataError as exc:
+        # A value the spec's model allows but the database cannot hold (PostgreSQL: a NUL
+        # character from a YAML escape, an integer beyond 32 bits). apply_spec has rolled
+        # everything back; the driver's first line says which kind of value it was.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise ProblemError(
+            422,
+            f"the database cannot store a value of this spec: {reason[0] if reason else exc}",
+            kind="unstorable-value",
+        ) from None

@@ -14,12 +14,12 @@ from starlette.responses import Response
 
 from orgplane.api.deps import AdminDep, ContextDep, SessionDep
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
-from orgplane.api.responses import json_response
+from orgplane.api.responses import json_response, read_responses
 from orgplane.store import audit
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(prefix="/api", tags=["audit"], responses=read_responses(400, 401, 403, 422, 503))
 
 
 class AuditOut(BaseModel):

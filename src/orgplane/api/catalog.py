@@ -14,14 +14,15 @@ from starlette.responses import Response
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
-from orgplane.api.responses import json_response
+from orgplane.api.problems import problem_responses
+from orgplane.api.responses import json_response, read_responses
 from orgplane.errors import NotFoundError
 from orgplane.store import catalog
 from orgplane.store.catalog import CatalogView
 
 __all__ = ["CatalogOut", "catalog_out", "router"]
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(prefix="/api", tags=["catalog"], responses=read_responses(400, 401, 422, 503))
 
 
 class CatalogOut(BaseModel):
@@ -62,7 +63,12 @@ def catalog_out(view: CatalogView) -> CatalogOut:
     )
 
 
-@router.get("/orgs/{org}/catalog", response_model=Page[CatalogOut], summary="List catalog entries")
+@router.get(
+    "/orgs/{org}/catalog",
+    response_model=Page[CatalogOut],
+    summary="List catalog entries",
+    responses=problem_responses(404),
+)
 def list_catalog(
     request: Request,
     session: SessionDep,
@@ -91,7 +97,12 @@ def list_catalog(
     return json_response(request, Page[CatalogOut](items=items, next_cursor=next_cursor))
 
 
-@router.get("/orgs/{org}/catalog/{entry}", response_model=CatalogOut, summary="One entry")
+@router.get(
+    "/orgs/{org}/catalog/{entry}",
+    response_model=CatalogOut,
+    summary="One entry",
+    responses=problem_responses(404),
+)
 def get_entry(
     request: Request,
     session: SessionDep,

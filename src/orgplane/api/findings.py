@@ -15,12 +15,14 @@ from starlette.responses import Response
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
-from orgplane.api.responses import json_response
+from orgplane.api.responses import json_response, read_responses
 from orgplane.store import applies, findings
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["findings"])
+router = APIRouter(
+    prefix="/api", tags=["findings"], responses=read_responses(400, 401, 422, 503, 404)
+)
 
 
 class FindingOut(BaseModel):

@@ -18,15 +18,19 @@ from starlette.responses import Response
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
-from orgplane.api.problems import ProblemError
-from orgplane.api.responses import json_response
+from orgplane.api.problems import ProblemError, problem_responses
+from orgplane.api.responses import json_response, read_responses
 from orgplane.errors import NotFoundError
 from orgplane.store import group_queries, people
 from orgplane.store.group_queries import DependencyView, GroupSummary, GroupView
 
 __all__ = ["GroupRef", "resolve_group", "router", "walk_dependencies"]
 
-router = APIRouter(tags=["groups"])
+router = APIRouter(
+    prefix="/api", tags=["groups"], responses=read_responses(400, 401, 422, 503, 404)
+)
+#: What a route that names a group in its path may also answer.
+_BY_REF = problem_responses(409)
 
 #: A group in a URL path: its path ("1B/B-2") or its code ("B-2").
 GroupRef = Annotated[
@@ -57,7 +61,10 @@ class StackItemOut(BaseModel):
 
 
 class DependencyOut(BaseModel):
-    """An edge: ``group`` depends on ``target`` (as written) for ``provides``."""
+    """A dependency as ``group`` wrote it, on ``target`` (``target_path``: the group it
+    resolved to, null when it resolves to none). ``direction`` says who depends on whom:
+    ``from``: ``group`` depends on the target for ``provides``; ``to``: the target depends
+    on ``group``; ``with``: both. ``depth``: the hop at which a walk found it."""
 
     group: str
     target: str
@@ -229,7 +236,11 @@ def tree(
     return json_response(request, RootModel[list[TreeNodeOut]](roots))
 
 
-@router.get("/orgs/{org}/groups/{ref:path}/children", response_model=list[GroupSummaryOut])
+@router.get(
+    "/orgs/{org}/groups/{ref:path}/children",
+    response_model=list[GroupSummaryOut],
+    responses=_BY_REF,
+)
 def children(
     request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
 ) -> Response:
@@ -240,7 +251,9 @@ def children(
     return json_response(request, RootModel[list[GroupSummaryOut]]([summary_out(g) for g in found]))
 
 
-@router.get("/orgs/{org}/groups/{ref:path}/members", response_model=list[PersonRefOut])
+@router.get(
+    "/orgs/{org}/groups/{ref:path}/members", response_model=list[PersonRefOut], responses=_BY_REF
+)
 def members(
     request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
 ) -> Response:
@@ -259,7 +272,7 @@ def members(
     return json_response(request, RootModel[list[PersonRefOut]](out))
 
 
-@router.get("/orgs/{org}/groups/{ref:path}/kpis", response_model=list[KpiOut])
+@router.get("/orgs/{org}/groups/{ref:path}/kpis", response_model=list[KpiOut], responses=_BY_REF)
 def kpis(
     request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
 ) -> Response:
@@ -270,40 +283,59 @@ def kpis(
     return json_response(request, RootModel[list[KpiOut]](items))
 
 
+_CONSUMES = ("from", "with")  #: the writer depends on the target
+_PROVIDES = ("to", "with")  #: the target depends on the writer
+
+
+def _other_side(edge: DependencyView, path: str, *, reverse: bool) -> tuple[bool, str | None]:
+    """Whether ``edge`` is one of ``path``'s dependencies (``reverse``: one of its
+    dependents), and the group on its other side (``None``: a target that resolves to no
+    group)."""
+    if edge.target_path == edge.group_path:
+        return False, None  # a group depending on itself leads nowhere
+    if edge.group_path == path:
+        return edge.direction in (_PROVIDES if reverse else _CONSUMES), edge.target_path
+    if edge.target_path == path:
+        return edge.direction in (_CONSUMES if reverse else _PROVIDES), edge.group_path
+    return False, None
+
+
 def walk_dependencies(
     session: Session, org: str, start: str, depth: int, *, reverse: bool
-) -> list[DependencyOut]:
-    """Dependency edges out of (or, ``reverse``, into) ``start``, hop by hop, each group
-    visited once."""
+) -> tuple[list[DependencyOut], list[str]]:
+    """What ``start`` depends on (``reverse``: what depends on it), hop by hop, up to
+    ``depth`` hops: the dependencies followed, each once, and the paths of the groups
+    reached, each once, nearest first. A ``to`` dependency counts the other way round,
+    a ``with`` dependency both ways."""
     seen = {start}
+    listed: set[tuple[str, int]] = set()
     frontier = [start]
     out: list[DependencyOut] = []
+    reached: list[str] = []
     for hop in range(1, depth + 1):
         following: list[str] = []
         for path in frontier:
-            edges = (
-                group_queries.dependents_of(session, org, path)
-                if reverse
-                else _dependencies_of(session, org, path)
-            )
-            for edge in edges:
+            for edge in group_queries.dependency_edges(session, org, path):
+                relevant, other = _other_side(edge, path, reverse=reverse)
+                if not relevant or (edge.group_path, edge.position) in listed:
+                    continue
+                listed.add((edge.group_path, edge.position))
                 out.append(dependency_out(edge, hop))
-                nxt = edge.group_path if reverse else edge.target_path
-                if nxt is not None and nxt not in seen:
-                    seen.add(nxt)
-                    following.append(nxt)
+                if other is not None and other not in seen:
+                    seen.add(other)
+                    following.append(other)
+        reached += following
         frontier = following
         if not frontier:
             break
-    return out
+    return out, reached
 
 
-def _dependencies_of(session: Session, org: str, path: str) -> list[DependencyView]:
-    group = group_queries.get_group(session, org, path)
-    return group.dependencies if group is not None else []
-
-
-@router.get("/orgs/{org}/groups/{ref:path}/dependencies", response_model=list[DependencyOut])
+@router.get(
+    "/orgs/{org}/groups/{ref:path}/dependencies",
+    response_model=list[DependencyOut],
+    responses=_BY_REF,
+)
 def dependencies(
     request: Request,
     session: SessionDep,
@@ -315,11 +347,15 @@ def dependencies(
     """What a group depends on, following dependencies ``depth`` hops."""
     org_or_404(session, org)
     group = resolve_group(session, org, ref)
-    edges = walk_dependencies(session, org, group.summary.path, depth, reverse=False)
+    edges, _ = walk_dependencies(session, org, group.summary.path, depth, reverse=False)
     return json_response(request, RootModel[list[DependencyOut]](edges))
 
 
-@router.get("/orgs/{org}/groups/{ref:path}/dependents", response_model=list[DependencyOut])
+@router.get(
+    "/orgs/{org}/groups/{ref:path}/dependents",
+    response_model=list[DependencyOut],
+    responses=_BY_REF,
+)
 def dependents(
     request: Request,
     session: SessionDep,
@@ -331,11 +367,13 @@ def dependents(
     """What depends on a group (reverse dependencies), ``depth`` hops back."""
     org_or_404(session, org)
     group = resolve_group(session, org, ref)
-    edges = walk_dependencies(session, org, group.summary.path, depth, reverse=True)
+    edges, _ = walk_dependencies(session, org, group.summary.path, depth, reverse=True)
     return json_response(request, RootModel[list[DependencyOut]](edges))
 
 
-@router.get("/orgs/{org}/groups/{ref:path}", response_model=GroupOut, summary="One group")
+@router.get(
+    "/orgs/{org}/groups/{ref:path}", response_model=GroupOut, summary="One group", responses=_BY_REF
+)
 def get_group(
     request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
 ) -> Response:

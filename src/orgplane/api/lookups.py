@@ -22,13 +22,16 @@ from orgplane.api.groups import (
     walk_dependencies,
 )
 from orgplane.api.orgs import OrgCode, org_or_404
-from orgplane.api.responses import json_response
+from orgplane.api.problems import problem_responses
+from orgplane.api.responses import json_response, read_responses
 from orgplane.errors import NotFoundError
 from orgplane.store import catalog, group_queries, people
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["lookups"])
+router = APIRouter(
+    prefix="/api", tags=["lookups"], responses=read_responses(400, 401, 422, 503, 404)
+)
 
 
 class OwnerOut(BaseModel):
@@ -76,19 +79,19 @@ def owner(
     found = [exact] if exact is not None else catalog.search_catalog(session, org, entry, limit=20)
     if not found:
         raise NotFoundError(f"no catalog entry matches {entry!r} in org {org}")
-    owners: dict[str, GroupSummaryOut] = {}
-    for view in found:
-        if view.owner_path and view.owner_path not in owners:
-            group = group_queries.get_group(session, org, view.owner_path)
-            if group is not None:
-                owners[view.owner_path] = summary_out(group.summary)
-    out = OwnerOut(
-        query=entry, entries=[catalog_out(v) for v in found], owners=list(owners.values())
-    )
+    paths = list(dict.fromkeys(view.owner_path for view in found if view.owner_path))
+    groups = group_queries.summaries_by_path(session, org, paths)  # one query for all
+    owners = [summary_out(groups[path]) for path in paths if path in groups]
+    out = OwnerOut(query=entry, entries=[catalog_out(v) for v in found], owners=owners)
     return json_response(request, out)
 
 
-@router.get("/orgs/{org}/lookups/contact", response_model=ContactsOut, summary="Who to contact")
+@router.get(
+    "/orgs/{org}/lookups/contact",
+    response_model=ContactsOut,
+    summary="Who to contact",
+    responses=problem_responses(409),
+)
 def contact(
     request: Request,
     session: SessionDep,
@@ -135,7 +138,10 @@ def contact(
 
 
 @router.get(
-    "/orgs/{org}/lookups/impact", response_model=ImpactOut, summary="What breaks if X fails"
+    "/orgs/{org}/lookups/impact",
+    response_model=ImpactOut,
+    summary="What breaks if X fails",
+    responses=problem_responses(409),
 )
 def impact(
     request: Request,
@@ -150,17 +156,8 @@ def impact(
     """The groups that depend on a group, directly or through others."""
     org_or_404(session, org)
     target = resolve_group(session, org, group)
-    edges = walk_dependencies(session, org, target.summary.path, depth, reverse=True)
-    affected: dict[str, GroupSummaryOut] = {}
-    for edge in edges:
-        if edge.group not in affected:
-            found = group_queries.get_group(session, org, edge.group)
-            if found is not None:
-                affected[edge.group] = summary_out(found.summary)
-    out = ImpactOut(
-        group=summary_out(target.summary),
-        depth=depth,
-        affected=list(affected.values()),
-        edges=edges,
-    )
+    edges, reached = walk_dependencies(session, org, target.summary.path, depth, reverse=True)
+    groups = group_queries.summaries_by_path(session, org, reached)  # one query for all
+    affected = [summary_out(groups[path]) for path in reached if path in groups]
+    out = ImpactOut(group=summary_out(target.summary), depth=depth, affected=affected, edges=edges)
     return json_response(request, out)

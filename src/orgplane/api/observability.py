@@ -1,5 +1,6 @@
 """orgplane watching itself: request metrics in Prometheus exposition, JSON logs, and
-the request-size limit — as one pure ASGI middleware, so every request pays once.
+the limits on what a request may carry (its body's size; no NUL character in its path
+or query) — as one pure ASGI middleware, so every request pays once.
 
 Imports ``prometheus_client`` and ``api.problems``. Each app has its own registry (no
 global one): two apps in one process count separately.
@@ -14,8 +15,10 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.responses import Response
 
 from orgplane.api.problems import problem
 
@@ -88,7 +91,9 @@ class _BodyTooLargeError(Exception):
 
 class ObservabilityMiddleware:
     """Counts and times every request by route template, logs it as JSON, gives it a
-    request id, and refuses request bodies over ``max_body`` bytes (413 problem)."""
+    request id, refuses request bodies over ``max_body`` bytes (413 problem) and paths or
+    queries with a NUL character (400 problem): no name orgplane stores holds one, and
+    PostgreSQL refuses to even compare text with one."""
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body: int) -> None:
         self.app = app
@@ -104,10 +109,20 @@ class ObservabilityMiddleware:
         status = 500
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
+        refusal = None
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            status = 413
-            response = problem(413, f"request body over {self.max_body} bytes", kind="too-large")
-            await response(scope, receive, send)
+            refusal = self._too_large(scope)
+        elif "\x00" in scope.get("path", "") or b"\x00" in unquote_to_bytes(
+            scope.get("query_string", b"")
+        ):
+            refusal = problem(
+                400,
+                "the path or query holds a NUL character",
+                kind="nul-character",
+            )
+        if refusal is not None:
+            status = refusal.status_code
+            await refusal(scope, receive, send)
             self._record(scope, status, started, request_id)
             return
         received = 0
@@ -133,15 +148,23 @@ class ObservabilityMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLargeError:
             status = 413
-            response = problem(413, f"request body over {self.max_body} bytes", kind="too-large")
-            await response(scope, receive, send)
+            await self._too_large(scope)(scope, receive, send)
         finally:
             self._record(scope, status, started, request_id)
+
+    def _too_large(self, scope: Scope) -> Response:
+        return problem(
+            413,
+            f"request body over {self.max_body} bytes",
+            kind="too-large",
+            instance=scope.get("path", ""),
+        )
 
     def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         elapsed = time.perf_counter() - started
         route = scope.get("route")
-        template = getattr(route, "path", None) or (
+        # path_format: the template as OpenAPI writes it ("{ref}", not "{ref:path}").
+        template = getattr(route, "path_format", None) or (
             "/static" if scope.get("path", "").startswith("/static/") else "unmatched"
         )
         method = scope.get("method", "GET")

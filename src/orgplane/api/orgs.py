@@ -13,14 +13,15 @@ from starlette.responses import Response
 
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
-from orgplane.api.responses import json_response
+from orgplane.api.problems import problem_responses
+from orgplane.api.responses import json_response, read_responses
 from orgplane.errors import NotFoundError
 from orgplane.store import group_queries, orgs
 from orgplane.store.orgs import OrgView
 
 __all__ = ["OrgCode", "OrgOut", "org_or_404", "router"]
 
-router = APIRouter(tags=["orgs"])
+router = APIRouter(prefix="/api", tags=["orgs"], responses=read_responses(400, 401, 422, 503))
 
 #: An org code in a URL path.
 OrgCode = Annotated[str, Path(min_length=1, max_length=64, description="The org's code.")]
@@ -67,6 +68,8 @@ def list_orgs(
     return json_response(request, Page[OrgOut](items=items, next_cursor=next_cursor))
 
 
-@router.get("/orgs/{org}", response_model=OrgOut, summary="One org")
+@router.get(
+    "/orgs/{org}", response_model=OrgOut, summary="One org", responses=problem_responses(404)
+)
 def get_org(request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode) -> Response:
     return json_response(request, _out(session, org_or_404(session, org)))

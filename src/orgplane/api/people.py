@@ -16,7 +16,7 @@ from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
 from orgplane.api.groups import GroupSummaryOut, summary_out
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
-from orgplane.api.responses import json_response
+from orgplane.api.responses import json_response, read_responses
 from orgplane.errors import NotFoundError
 from orgplane.store import group_queries, people, roles
 from orgplane.store.people import PersonView
@@ -24,7 +24,9 @@ from orgplane.store.roles import RoleView
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["people"])
+router = APIRouter(
+    prefix="/api", tags=["people"], responses=read_responses(400, 401, 422, 503, 404)
+)
 
 EntityId = Annotated[str, Path(min_length=1, max_length=128)]
 

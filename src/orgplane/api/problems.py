@@ -1,9 +1,13 @@
 """Errors as RFC 9457 problem details (``application/problem+json``).
 
-Imports ``errors`` and Starlette/FastAPI. Every error a client can cause becomes a 4xx
-problem with a one-line ``detail``; a spec refused by the validator lists its
-diagnostics with their positions. Anything else is a 500 problem without internals
-(the traceback goes to the log, never to the client).
+Imports ``errors``, pydantic, SQLAlchemy's exceptions and Starlette/FastAPI. Every
+error a client can cause becomes a 4xx problem with a one-line ``detail``; a spec refused
+by the validator lists its diagnostics with their positions. A database that does not
+answer is a 503 problem. Anything else is a 500 problem without internals (the
+traceback goes to the log, never to the client).
+
+``Problem`` is the body's schema and ``problem_responses`` declares problem answers in
+the OpenAPI document, so the API documents the errors it really gives.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -29,11 +35,52 @@ from orgplane.errors import (
     UsageError,
 )
 
-__all__ = ["PROBLEM_TYPE", "ProblemError", "install_problem_handlers", "problem"]
+__all__ = [
+    "PROBLEM_TYPE",
+    "Problem",
+    "ProblemError",
+    "install_problem_handlers",
+    "problem",
+    "problem_responses",
+]
 
 PROBLEM_TYPE = "application/problem+json"
 _BASE = "https://orgplane.dev/problems/"
 _LOG = logging.getLogger("orgplane.api")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail: the body of every error response. Extension members
+    (``errors``: the invalid fields, or a refused spec's diagnostics) may follow."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+_MEANING = {
+    400: "Bad request: a damaged cursor, a malformed header or body, a NUL character",
+    401: "No API token, or an unknown or revoked one (`WWW-Authenticate: Bearer`)",
+    403: "The API token's role does not allow this",
+    404: "No such org, group, person, role or entry",
+    409: "A group code that several groups share: name the group by its path",
+    413: "The request body is larger than the server accepts",
+    422: "A parameter or the spec is invalid (`errors` lists each problem)",
+    503: "The database does not answer, or its schema is not current",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries: each status answered with a problem+json body."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        status: {"description": _MEANING[status], "content": {PROBLEM_TYPE: {"schema": schema}}}
+        for status in statuses
+    }
 
 
 class ProblemError(Exception):
@@ -146,8 +193,21 @@ def _problem_error(request: Request, exc: Exception) -> Response:
     return problem(exc.status, exc.detail, kind=exc.kind, instance=request.url.path)
 
 
+def _database_down(request: Request, exc: Exception) -> Response:
+    # Not the client's fault, and nothing it should see: the message names the server.
+    _LOG.error("database error on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        503,
+        "the database is not available",
+        kind="database-unavailable",
+        instance=request.url.path,
+    )
+
+
 def _unexpected(request: Request, exc: Exception) -> Response:
-    _LOG.exception("unexpected error on %s %s", request.method, request.url.path)
+    # exc_info explicitly: Starlette runs this (sync) handler in a worker thread, outside
+    # the except block that caught ``exc``, where ``_LOG.exception`` finds no traceback.
+    _LOG.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "orgplane failed to answer this request", instance=request.url.path)
 
 
@@ -157,4 +217,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(InterfaceError, _database_down)
     app.add_exception_handler(Exception, _unexpected)

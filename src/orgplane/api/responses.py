@@ -1,19 +1,43 @@
 """JSON responses with ETags: a client that sends ``If-None-Match`` with the tag it has
 gets ``304 Not Modified`` and no body.
 
-Imports pydantic and Starlette. The tag is a digest of the body, so every server process
-gives the same tag for the same data, and any change to the data changes it.
+Imports pydantic, Starlette and ``api.problems``. The tag is a digest of the body, so
+every server process gives the same tag for the same data, and any change to the data
+changes it. ``read_responses`` documents all that in the OpenAPI document.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-__all__ = ["json_response"]
+from orgplane.api.problems import problem_responses
+
+__all__ = ["json_response", "read_responses"]
+
+_ETAG_HEADER = {
+    "ETag": {
+        "description": "The body's tag: send it back as `If-None-Match` to get a 304",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def read_responses(*problems: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` of a tagged read: 200 with an ETag, 304 for a client whose
+    copy is current, and the problems (by status) it may answer with."""
+    return {
+        200: {"headers": _ETAG_HEADER},
+        304: {
+            "description": "Not modified: the client's copy (its `If-None-Match`) is current",
+            "headers": _ETAG_HEADER,
+        },
+        **problem_responses(*problems),
+    }
 
 
 def json_response(request: Request, model: BaseModel, *, status: int = 200) -> Response:

@@ -6,10 +6,11 @@ Imports ``store.tables`` and ``store.search``. The read models (``GroupSummary``
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from orgplane.store.search import match_clause, words
@@ -23,6 +24,7 @@ __all__ = [
     "all_summaries",
     "child_groups",
     "count_groups",
+    "dependency_edges",
     "dependents_of",
     "get_group",
     "groups_by_code",
@@ -30,6 +32,7 @@ __all__ = [
     "groups_of_person",
     "page_groups",
     "search_groups",
+    "summaries_by_path",
 ]
 
 
@@ -65,6 +68,8 @@ class DependencyView:
     provides: str
     direction: str
     note: str
+    #: The dependency's place in its group's list: (group_path, position) is its identity.
+    position: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +121,7 @@ def _dependency(row: DependencyRow) -> DependencyView:
         provides=row.provides,
         direction=row.direction,
         note=row.note,
+        position=row.position,
     )
 
 
@@ -154,12 +160,24 @@ def get_group(session: Session, org_code: str, path: str) -> GroupView | None:
 
 def groups_by_code(session: Session, org_code: str, code: str) -> list[GroupSummary]:
     """Every group with this code (more than one when the code is reused), by path."""
-    return _summaries(
-        session,
-        GroupRow.org_code == org_code,
-        GroupRow.code == code,
-        order_by=(GroupRow.path,),
+    # Sorted here, not in SQL: with ORDER BY path, SQLite (without ANALYZE statistics)
+    # walks the org's (org_code, path) index to skip the sort — every group of the org —
+    # instead of looking the code up in its own index (3 ms instead of 0.1 ms at 4,520).
+    found = _summaries(session, GroupRow.org_code == org_code, GroupRow.code == code, order_by=())
+    return sorted(found, key=lambda group: group.path)
+
+
+def summaries_by_path(
+    session: Session, org_code: str, paths: Collection[str]
+) -> dict[str, GroupSummary]:
+    """The groups at ``paths`` that exist, by path, in one query (a lookup that needs
+    only their summaries need not load each group in full)."""
+    if not paths:
+        return {}
+    found = _summaries(
+        session, GroupRow.org_code == org_code, GroupRow.path.in_(set(paths)), order_by=()
     )
+    return {group.path: group for group in found}
 
 
 def child_groups(session: Session, org_code: str, parent_path: str | None) -> list[GroupSummary]:
@@ -223,6 +241,21 @@ def dependents_of(session: Session, org_code: str, path: str) -> list[Dependency
     rows = session.scalars(
         select(DependencyRow)
         .where(DependencyRow.org_code == org_code, DependencyRow.target_path == path)
+        .order_by(DependencyRow.group_path, DependencyRow.position)
+    )
+    return [_dependency(row) for row in rows]
+
+
+def dependency_edges(session: Session, org_code: str, path: str) -> list[DependencyView]:
+    """Every dependency that touches the group at ``path``, whichever way it points: those
+    it wrote and those whose target resolved to it, by writer and position. Which side
+    depends on which is the caller's to read from ``direction``."""
+    rows = session.scalars(
+        select(DependencyRow)
+        .where(
+            DependencyRow.org_code == org_code,
+            or_(DependencyRow.group_path == path, DependencyRow.target_path == path),
+        )
         .order_by(DependencyRow.group_path, DependencyRow.position)
     )
     return [_dependency(row) for row in rows]
