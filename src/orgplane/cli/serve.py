@@ -7,6 +7,7 @@ specs it is given (an unchanged spec writes nothing), so the pages always show t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from orgplane.api.observability import configure_logging
 from orgplane.cli.console import err
 from orgplane.cli.db import DbOption, cli_actor, resolve_url
 from orgplane.errors import UsageError
-from orgplane.rules import Severity, default_registry
+from orgplane.rules import Finding, Severity, default_registry
 from orgplane.services import apply_spec
 from orgplane.settings import UnsafeSettingsError, get_settings
 from orgplane.spec import load_spec
@@ -82,16 +83,28 @@ def serve_command(
     engine = create_engine(url)
     if not no_apply:
         for path in paths:
-            _apply(engine_url=url, engine=engine, path=path, accept_errors=examples or allow_errors)
+            _apply(
+                engine_url=url,
+                engine=engine,
+                path=path,
+                accept_errors=examples or allow_errors,
+                shown_as=Path("examples") / path.name if examples else None,
+            )
     configure_logging()
     app = create_app(settings, engine, host=host)
     err().print(f"serving http://{host}:{port}/ (API: /api/docs; stop with Ctrl-C)")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
-def _apply(*, engine_url: URL, engine: Engine, path: Path, accept_errors: bool) -> None:
+def _apply(
+    *, engine_url: URL, engine: Engine, path: Path, accept_errors: bool, shown_as: Path | None
+) -> None:
+    """Apply one spec; ``shown_as`` is how its findings name its folder (the bundled
+    examples are "examples/cipo/…" wherever orgplane is installed)."""
     org = load_spec(path)
     findings = default_registry().check(org)
+    if shown_as is not None:
+        findings = [_shown(finding, path, shown_as) for finding in findings]
     errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
     if errors and not accept_errors:
         for finding in findings:
@@ -110,5 +123,14 @@ def _apply(*, engine_url: URL, engine: Engine, path: Path, accept_errors: bool) 
             accept_errors=accept_errors,
         )
     state = "applied" if result.changed else "unchanged"
+    path = shown_as or path
     note = f", {errors} error{'s' if errors != 1 else ''} on its findings page" if errors else ""
     err().print(f"{path}: org {org.code} {state}{note}")
+
+
+def _shown(finding: Finding, root: Path, shown_as: Path) -> Finding:
+    location = finding.location
+    if location is None or not Path(location.file).is_relative_to(root):
+        return finding
+    relative = Path(location.file).relative_to(root)
+    return replace(finding, location=replace(location, file=str(shown_as / relative)))
