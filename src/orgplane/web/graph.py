@@ -1,22 +1,55 @@
 """A group's dependencies drawn as an SVG picture, server-side, with no JavaScript.
 
-Pure; stdlib only. The group sits in the middle; what depends on it on the left, what
-it depends on on the right; each edge carries what is provided. Every node links to its
-group's page, and the picture has a text alternative for screen readers.
+Pure; stdlib only. Two layouts of the same picture; the page shows the one that fits:
+
+- ``wide`` (laptops): the group in the middle, what depends on it on the left, what it
+  depends on on the right (a side with nothing on it is left out). Each edge leaves its
+  outer box in a straight line as long as the longest label of its side, with its label
+  on top, and only then curves to the centre box, so the curves meet where no label is
+  and never cross one.
+- ``tall`` (phones): one column — what depends on the group, the group, what it depends
+  on — each box with its edge's label inside, joined by a trunk line on the left. It is
+  readable at a phone's width, where the wide picture would have to shrink to a blur.
+
+Boxes link to their group's page for the mouse; the picture is one image to assistive
+technology (its text alternative says what it shows) and its links are out of the tab
+order, because the page lists the same groups as ordinary links below it. Every string
+from the spec is escaped; ``ids`` keeps the marker of each picture apart when one page
+holds both layouts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Literal
 
 __all__ = ["GraphNode", "dependency_svg"]
 
-_WIDTH = 200
+_WIDTH = 210
 _HEIGHT = 46
 _GAP = 14
-_COLUMN_GAP = 150
-_MAX_LABEL = 26
+_MARGIN = 20
+_MORE_HEIGHT = 24
+_MAX_LABEL = 28
+_MAX_EDGE_LABEL = 26
+#: Room for the curves between the straight runs and the centre box.
+_CURVE = 110
+#: The shortest straight run (an arrowhead needs room even without a label).
+_MIN_RUN = 24
+#: Generous average advances of the fonts used (DejaVu Sans is wide), per character.
+_CHAR_11PX = 6.2
+_CHAR_12PX = 6.8
+_CHAR_MONO_13PX = 8.2
+
+#: The tall layout: its width, the trunk's x, where boxes start, and their spacing.
+_TALL_WIDTH = 320
+_TRUNK_X = 12
+_TALL_BOX_X = 28
+_TALL_GAP = 10
+_HEADING = 26
+
+Layout = Literal["wide", "tall"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,90 +63,219 @@ class GraphNode:
 
 
 def _short(text: str, limit: int = _MAX_LABEL) -> str:
+    limit = max(limit, 2)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _box(node: GraphNode, x: int, y: int, css: str) -> str:
-    label = (
-        f'<rect x="{x}" y="{y}" width="{_WIDTH}" height="{_HEIGHT}" rx="8" class="{css}"/>'
-        f'<text x="{x + 12}" y="{y + 19}" class="code">{escape(_short(node.code, 22))}</text>'
-        f'<text x="{x + 12}" y="{y + 36}" class="name">{escape(_short(node.name))}</text>'
-    )
+def _box(node: GraphNode, x: int, y: int, css: str, *, width: int = _WIDTH, edge: str = "") -> str:
+    """A box with the node's code and name (and, in the tall layout, its edge's label)."""
+    code = _short(node.code, 24)
+    parts = [
+        f'<rect x="{x}" y="{y}" width="{width}" height="{_HEIGHT}" rx="8" class="{css}"/>',
+        f'<text x="{x + 12}" y="{y + 19}" class="code">{escape(code)}</text>',
+        f'<text x="{x + 12}" y="{y + 36}" class="name">'
+        f"{escape(_short(node.name, int((width - 24) / _CHAR_12PX)))}</text>",
+    ]
+    if edge:
+        room = width - 34 - len(code) * _CHAR_MONO_13PX
+        parts.append(
+            f'<text x="{x + width - 10}" y="{y + 19}" class="edge-label" text-anchor="end">'
+            f"{escape(_short(edge, int(room / _CHAR_11PX)))}</text>"
+        )
     title = f"<title>{escape(node.code)} {escape(node.name)}</title>"
     if node.href:
-        return f'<a href="{escape(node.href, quote=True)}">{title}{label}</a>'
-    return f"<g>{title}{label}</g>"
+        href = escape(node.href, quote=True)
+        return f'<a href="{href}" tabindex="-1">{title}{"".join(parts)}</a>'
+    return f"<g>{title}{''.join(parts)}</g>"
 
 
-def _column_tops(count: int, height: int) -> list[int]:
+def _run(nodes: list[GraphNode]) -> int:
+    """The straight run of one side's edges: as long as its longest label, and more."""
+    longest = max((len(_short(node.edge, _MAX_EDGE_LABEL)) for node in nodes), default=0)
+    return max(_MIN_RUN, round(longest * _CHAR_11PX) + 16)
+
+
+def _column_tops(count: int, top: int, height: int) -> list[int]:
     used = count * _HEIGHT + max(0, count - 1) * _GAP
-    top = (height - used) // 2
-    return [top + i * (_HEIGHT + _GAP) for i in range(count)]
+    first = top + (height - used) // 2
+    return [first + i * (_HEIGHT + _GAP) for i in range(count)]
 
 
-def _edge(x1: int, y1: int, x2: int, y2: int, text: str, *, label_at_start: bool) -> str:
-    """A curve from (x1, y1) to (x2, y2); its label sits beside the outer box, where the
-    curves are still apart, not in the middle where they meet."""
-    middle = (x1 + x2) // 2
-    path = f"M{x1},{y1} C{middle},{y1} {middle},{y2} {x2 - 6},{y2}"
+def _edge_label(text: str, x: int, y: int, anchor: str) -> str:
+    if not text:
+        return ""
+    return (
+        f'<text x="{x}" y="{y - 6}" class="edge-label" text-anchor="{anchor}">'
+        f"<title>{escape(text)}</title>{escape(_short(text, _MAX_EDGE_LABEL))}</text>"
+    )
+
+
+def _line(points: str, text: str, marker: str | None) -> str:
     dashed = " indirect" if text.startswith("via ") else ""
-    out = f'<path d="{path}" class="edge{dashed}" marker-end="url(#arrow)"/>'
-    if text:
-        tx, ty = (x1 + 8, y1 - 5) if label_at_start else (x2 - 8, y2 - 5)
-        anchor = "start" if label_at_start else "end"
-        out += (
-            f'<text x="{tx}" y="{ty}" class="edge-label" text-anchor="{anchor}">'
-            f"{escape(_short(text, 24))}</text>"
+    end = f' marker-end="url(#{marker})"' if marker else ""
+    return f'<path d="{points}" class="edge{dashed}"{end}/>'
+
+
+def _more(count: int, x: int, y: int, anchor: str = "middle") -> str:
+    return (
+        f'<text x="{x}" y="{y}" class="more" text-anchor="{anchor}">'
+        f"+ {count} more, listed below</text>"
+    )
+
+
+def _wide(
+    center: GraphNode,
+    dependents: list[GraphNode],
+    dependencies: list[GraphNode],
+    more_dependents: int,
+    more_dependencies: int,
+    marker: str,
+) -> tuple[int, int, list[str]]:
+    left = bool(dependents or more_dependents)
+    right = bool(dependencies or more_dependencies)
+    left_run, right_run = _run(dependents), _run(dependencies)
+    rows = max(len(dependents), len(dependencies), 1)
+    body = rows * _HEIGHT + (rows - 1) * _GAP
+    extra = _MORE_HEIGHT if more_dependents or more_dependencies else 0
+    height = body + 2 * _MARGIN + extra
+    mid_x = _WIDTH + left_run + _CURVE if left else 0
+    right_x = mid_x + _WIDTH + right_run + _CURVE
+    width = right_x + _WIDTH if right else mid_x + _WIDTH
+    mid_y = _MARGIN + (body - _HEIGHT) // 2
+    center_y = mid_y + _HEIGHT // 2
+
+    lines: list[str] = []
+    boxes: list[str] = []
+    labels: list[str] = []
+    for node, top in zip(dependents, _column_tops(len(dependents), _MARGIN, body), strict=True):
+        y = top + _HEIGHT // 2
+        start, bend = _WIDTH, _WIDTH + left_run
+        control = bend + _CURVE // 2
+        end = mid_x - 6  # the arrowhead's tip touches the box
+        curve = f"M{start},{y} H{bend} C{control},{y} {control},{center_y} {end},{center_y}"
+        lines.append(_line(curve, node.edge, marker))
+        labels.append(_edge_label(node.edge, start + 8, y, "start"))
+        boxes.append(_box(node, 0, top, "node dependent"))
+    for node, top in zip(dependencies, _column_tops(len(dependencies), _MARGIN, body), strict=True):
+        y = top + _HEIGHT // 2
+        start, bend = mid_x + _WIDTH, right_x - right_run
+        control = start + _CURVE // 2
+        end = right_x - 6
+        curve = f"M{start},{center_y} C{control},{center_y} {control},{y} {bend},{y} H{end}"
+        lines.append(_line(curve, node.edge, marker))
+        labels.append(_edge_label(node.edge, end - 6, y, "end"))
+        boxes.append(_box(node, right_x, top, "node dependency"))
+    boxes.append(_box(center, mid_x, mid_y, "node center"))
+    if more_dependents:
+        labels.append(_more(more_dependents, _WIDTH // 2, height - _MARGIN))
+    if more_dependencies:
+        labels.append(_more(more_dependencies, right_x + _WIDTH // 2, height - _MARGIN))
+    return width, height, lines + boxes + labels
+
+
+def _tall(
+    center: GraphNode,
+    dependents: list[GraphNode],
+    dependencies: list[GraphNode],
+    more_dependents: int,
+    more_dependencies: int,
+    marker: str,
+) -> tuple[int, int, list[str]]:
+    width = _TALL_WIDTH
+    box_width = width - _TALL_BOX_X
+    lines: list[str] = []
+    boxes: list[str] = []
+    labels: list[str] = []
+    y = 4
+
+    def side(
+        nodes: list[GraphNode], more: int, heading: str, css: str, trunk_from: int | None
+    ) -> None:
+        """One side's heading and boxes from ``y`` down. Inbound (``trunk_from`` is
+        None): ticks from the boxes into a trunk that runs down into the centre box,
+        which comes next. Outbound: a trunk from ``trunk_from`` (the centre box's
+        bottom) with an arrow to each box."""
+        nonlocal y
+        inbound = trunk_from is None
+        if not nodes and not more:
+            return
+        if not inbound:
+            y += 22  # room for the trunk to leave the centre box
+        labels.append(
+            f'<text x="{_TALL_BOX_X}" y="{y + 16}" class="heading">{escape(heading)}</text>'
         )
-    return out
+        y += _HEADING
+        middles = []
+        for node in nodes:
+            middles.append(y + _HEIGHT // 2)
+            boxes.append(_box(node, _TALL_BOX_X, y, css, width=box_width, edge=node.edge))
+            y += _HEIGHT + _TALL_GAP
+        if more:
+            labels.append(_more(more, _TALL_BOX_X + 4, y + 12, "start"))
+            y += _MORE_HEIGHT
+        for middle, node in zip(middles, nodes, strict=True):
+            if inbound:  # box → trunk
+                lines.append(_line(f"M{_TALL_BOX_X},{middle} H{_TRUNK_X}", node.edge, None))
+            else:  # trunk → box
+                tick = f"M{_TRUNK_X},{middle} H{_TALL_BOX_X - 6}"
+                lines.append(_line(tick, node.edge, marker))
+        if inbound and middles:  # the trunk down to the centre box, which comes next
+            trunk = f"M{_TRUNK_X},{middles[0]} V{y + 16}"
+            lines.append(f'<path d="{trunk}" class="edge trunk" marker-end="url(#{marker})"/>')
+            y += 22
+        if not inbound and middles:
+            lines.append(f'<path d="M{_TRUNK_X},{trunk_from} V{middles[-1]}" class="edge trunk"/>')
+
+    total_in = len(dependents) + more_dependents
+    side(dependents, more_dependents, f"Depend on {center.code} ({total_in})",
+         "node dependent", None)  # fmt: skip
+    boxes.append(_box(center, 0, y, "node center", width=width))
+    y += _HEIGHT
+    total_out = len(dependencies) + more_dependencies
+    side(dependencies, more_dependencies, f"{center.code} depends on ({total_out})",
+         "node dependency", y)  # fmt: skip
+    return width, y + 4, lines + boxes + labels
 
 
 def dependency_svg(
-    center: GraphNode, dependents: list[GraphNode], dependencies: list[GraphNode]
+    center: GraphNode,
+    dependents: list[GraphNode],
+    dependencies: list[GraphNode],
+    *,
+    more_dependents: int = 0,
+    more_dependencies: int = 0,
+    layout: Layout = "wide",
+    ids: str = "depgraph",
 ) -> str:
     """The picture: ``dependents`` (they depend on ``center``) → ``center`` →
-    ``dependencies`` (``center`` depends on them)."""
-    rows = max(len(dependents), len(dependencies), 1)
-    height = rows * _HEIGHT + (rows - 1) * _GAP + 40
-    width = 3 * _WIDTH + 2 * _COLUMN_GAP
-    left_x, mid_x, right_x = 0, _WIDTH + _COLUMN_GAP, 2 * (_WIDTH + _COLUMN_GAP)
-    mid_y = (height - _HEIGHT) // 2
-    parts: list[str] = []
-    for node, top in zip(dependents, _column_tops(len(dependents), height), strict=True):
-        parts.append(
-            _edge(
-                left_x + _WIDTH,
-                top + _HEIGHT // 2,
-                mid_x,
-                mid_y + _HEIGHT // 2,
-                node.edge,
-                label_at_start=True,
-            )
-        )
-        parts.append(_box(node, left_x, top, "node dependent"))
-    for node, top in zip(dependencies, _column_tops(len(dependencies), height), strict=True):
-        parts.append(
-            _edge(
-                mid_x + _WIDTH,
-                mid_y + _HEIGHT // 2,
-                right_x,
-                top + _HEIGHT // 2,
-                node.edge,
-                label_at_start=False,
-            )
-        )
-        parts.append(_box(node, right_x, top, "node dependency"))
-    parts.append(_box(center, mid_x, mid_y, "node center"))
+    ``dependencies`` (``center`` depends on them). ``more_*`` count the boxes left out of
+    a side (the page lists them); the picture says how many. ``ids`` prefixes the ids
+    the picture defines (unique per page)."""
+    marker = f"{ids}-arrow"
+    draw = _wide if layout == "wide" else _tall
+    width, height, parts = draw(
+        center, dependents, dependencies, more_dependents, more_dependencies, marker
+    )
+    total_dependents = len(dependents) + more_dependents
+    total_dependencies = len(dependencies) + more_dependencies
     summary = (
-        f"{center.code}: {len(dependents)} groups depend on it; it depends on {len(dependencies)}"
+        f"{center.code}: {total_dependents} "
+        f"{'group depends' if total_dependents == 1 else 'groups depend'} on it; "
+        f"it depends on {total_dependencies}"
     )
     defs = (
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'class="arrowhead"/></marker></defs>'
+        f'<defs><marker id="{escape(marker, quote=True)}" viewBox="0 0 10 10" refX="8" '
+        'refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>'
     )
+    if layout == "wide":
+        columns = 1 + bool(dependents or more_dependents) + bool(dependencies or more_dependencies)
+        css = f"depgraph wide cols-{columns}"
+    else:
+        css = "depgraph tall"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="depgraph" role="img" '
-        f'viewBox="0 0 {width} {height}" aria-label="{escape(summary, quote=True)}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-label="{escape(summary, quote=True)}">'
         f"<title>{escape(summary)}</title>{defs}{''.join(parts)}</svg>"
     )

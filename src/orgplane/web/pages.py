@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib.metadata import version
 from importlib.resources import files
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.templating import Jinja2Templates
@@ -63,7 +63,8 @@ def home(session: SessionDep, _caller: ReaderDep) -> Response:
 
 @router.get("/switch")
 def switch(org: Annotated[str, Query(max_length=64)]) -> Response:
-    return RedirectResponse(f"/orgs/{org}", status_code=303)
+    """The org picker's target (its form works without JavaScript)."""
+    return RedirectResponse(f"/orgs/{quote(org, safe='')}", status_code=303)
 
 
 def _tree(groups: list[GroupSummary]) -> list[dict[str, Any]]:
@@ -138,16 +139,28 @@ def group_page(
             return GraphNode(label, "not in this org", None, edge)
         return GraphNode(found.summary.code, found.summary.name, base + target_path, edge)
 
-    left = [node(d.group_path, d.group_path, d.provides) for d in dependents]
-    left += [
-        node(d.group_path, d.group_path, f"via {a.rsplit('/', 1)[-1]}: {d.provides}".rstrip(": "))
-        for a, d in inherited
+    # Only the boxes drawn are looked up: a much depended-on group has hundreds.
+    left_edges = [(d, d.provides) for d in dependents]
+    left_edges += [
+        (d, f"via {a.rsplit('/', 1)[-1]}: {d.provides}".rstrip(": ")) for a, d in inherited
     ]
-    svg = dependency_svg(
-        GraphNode(group.summary.code, group.summary.name, None),
-        left[:GRAPH_LIMIT],
-        [node(d.target_path, d.target, d.provides) for d in group.dependencies][:GRAPH_LIMIT],
-    )
+    right_edges = group.dependencies
+    center = GraphNode(group.summary.code, group.summary.name, None)
+    left = [node(d.group_path, d.group_path, edge) for d, edge in left_edges[:GRAPH_LIMIT]]
+    right = [node(d.target_path, d.target, d.provides) for d in right_edges[:GRAPH_LIMIT]]
+    # Both layouts are sent; the stylesheet shows the one that fits the screen.
+    graphs = [
+        dependency_svg(
+            center,
+            left,
+            right,
+            more_dependents=max(0, len(left_edges) - GRAPH_LIMIT),
+            more_dependencies=max(0, len(right_edges) - GRAPH_LIMIT),
+            layout=layout,
+            ids=f"graph-{layout}",
+        )
+        for layout in ("wide", "tall")
+    ]
     names: dict[str, str] = {}
     for person_id in {*group.leads, *group.members}:
         person = people.get_person(session, view.code, person_id)
@@ -169,7 +182,7 @@ def group_page(
         children=group_queries.child_groups(session, view.code, path),
         dependents=dependents,
         inherited=inherited,
-        graph_svg=Markup(svg),  # built from escaped parts by web.graph
+        graph_svg=Markup("".join(graphs)),  # built from escaped parts by web.graph
         findings=findings.list_findings(session, view.code, subject=path),
         people_names=people_names,
         kpi_status={},

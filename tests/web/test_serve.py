@@ -1,0 +1,147 @@
+"""``orgplane serve`` end to end, as the README's first command runs it: a real process in
+an empty folder, a real port, real signals."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.servers import ServerProcess, free_port, http_get, run_orgplane
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE_ORGS = ["CIPO", "DIT", "IOT", "PI"]
+
+Serve = Callable[..., ServerProcess]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start ``orgplane serve ARGS`` in ``tmp_path`` (or ``cwd``); every server started is
+    stopped when the test ends, passed or failed."""
+    started: list[ServerProcess] = []
+
+    def start(*args: str, cwd: Path = tmp_path, env: dict[str, str] | None = None) -> ServerProcess:
+        server = ServerProcess(args, cwd=cwd, log=tmp_path / f"serve-{len(started)}.log", env=env)
+        started.append(server)
+        server.start()
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
+
+
+def _json(server: ServerProcess, path: str) -> object:
+    status, content_type, body = http_get(server.port, path)
+    assert status == 200, (path, status, body[:300])
+    assert content_type.startswith("application/json"), content_type
+    return json.loads(body)
+
+
+def _org_codes(server: ServerProcess) -> list[str]:
+    page = _json(server, "/api/orgs")
+    assert isinstance(page, dict)
+    return [org["code"] for org in page["items"]]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _state_lines(output: str) -> dict[str, str]:
+    """``{org code: "applied" | "unchanged"}`` from the start-up lines of ``serve``."""
+    return dict(re.findall(r": org (\w+) (applied|unchanged)", output))
+
+
+def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serve) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    first = serve(cwd=folder)
+
+    assert (folder / "orgplane.db").is_file()  # the embedded default, made on first start
+    ready = _json(first, "/readyz")
+    assert isinstance(ready, dict)
+    assert ready["status"] == "ready"
+    assert ready["database"] == "sqlite:///orgplane.db"
+    assert _org_codes(first) == EXAMPLE_ORGS
+    assert _state_lines(first.output()) == dict.fromkeys(EXAMPLE_ORGS, "applied")
+    assert "org CIPO applied, 2 errors on its findings page" in first.output()
+    assert f"serving http://127.0.0.1:{first.port}/" in first.output()
+    status, _, _ = http_get(first.port, "/")
+    assert status == 303  # to the first org's page
+    status, content_type, body = http_get(first.port, "/orgs/CIPO")
+    assert status == 200
+    assert content_type.startswith("text/html")
+    assert b"Storage Services" in body
+
+    # Ctrl-C: uvicorn finishes what it was doing and the process ends cleanly.
+    assert first.stop(signal.SIGINT) == 0
+    assert "Finished server process" in first.output()
+    assert "Traceback" not in first.output()
+    assert not _listening(first.port)
+
+    # Started again in the same folder: the examples are already there, nothing is written.
+    second = serve(cwd=folder)
+    assert _state_lines(second.output()) == dict.fromkeys(EXAMPLE_ORGS, "unchanged")
+    assert "migrating" in second.output()
+    assert _org_codes(second) == EXAMPLE_ORGS
+    applies = _json(second, "/api/orgs/CIPO/applies")
+    assert isinstance(applies, list)
+    assert len(applies) == 1  # the first start's apply only
+    # SIGTERM (what systemd and docker send): a graceful stop too. Uvicorn re-raises the
+    # signal once it has shut down, so the exit status may say "terminated by SIGTERM".
+    assert second.stop(signal.SIGTERM) in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in second.output()
+    assert "Traceback" not in second.output()
+    assert not _listening(second.port)
+
+
+def test_a_spec_with_errors_is_refused_unless_allowed(tmp_path: Path, serve: Serve) -> None:
+    port = free_port()
+    refused = run_orgplane(["serve", str(EXAMPLES / "cipo"), "--port", str(port)], cwd=tmp_path)
+    assert refused.returncode == 2
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("orgplane: error:")]
+    assert errors == [
+        f"orgplane: error: {EXAMPLES / 'cipo'}: 2 errors; not served "
+        "(fix them, or serve it anyway with --allow-errors)"
+    ]
+    assert refused.stderr.splitlines()[-1] == errors[0]
+    assert refused.stderr.count("error OP104") == 2  # each error, with its file:line:col
+    assert "Traceback" not in refused.stderr
+    assert "serving" not in refused.stderr
+    assert not _listening(port)
+
+    allowed = serve(str(EXAMPLES / "cipo"), "--allow-errors", "--db", f"sqlite:///{tmp_path}/a.db")
+    assert "org CIPO applied, 2 errors on its findings page" in allowed.output()
+    assert _org_codes(allowed) == ["CIPO"]  # a spec given replaces the examples
+    findings = _json(allowed, "/api/orgs/CIPO/findings?severity=error")
+    assert isinstance(findings, dict)
+    assert [f["code"] for f in findings["items"]] == ["OP104", "OP104"]
+
+
+@pytest.mark.parametrize("secret", [None, "secret", "too-short-for-a-secret"])
+def test_a_public_address_needs_a_strong_secret(tmp_path: Path, secret: str | None) -> None:
+    port = free_port()
+    env = {"ORGPLANE_SECRET": secret} if secret else None
+    refused = run_orgplane(
+        ["serve", "--host", "0.0.0.0", "--port", str(port)], cwd=tmp_path, env=env
+    )
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        "orgplane: error: refusing to serve (listening on 0.0.0.0): set ORGPLANE_SECRET to a "
+        "random value of at least 32 characters (e.g. python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))')"
+    ]
+    assert not (tmp_path / "orgplane.db").exists()  # refused before touching anything
+    assert not _listening(port)
