@@ -35,6 +35,7 @@ from orgplane.services.changes import (
 )
 from orgplane.store import audit, begin_write, catalog, findings, groups, orgs, people, roles
 from orgplane.store.applies import record_apply
+from orgplane.store.engine import refresh_statistics
 from orgplane.store.sync import Row, diff_keys, diff_rows
 
 __all__ = ["APPLY_ACTION", "ApplyResult", "apply_spec"]
@@ -91,6 +92,10 @@ def apply_spec(
     except BaseException:
         session.rollback()
         raise
+    if apply_id is not None:
+        # The query planner's statistics follow the data (without them SQLite scans
+        # every dependency row to find a group's dependents).
+        refresh_statistics(session)
     return ApplyResult(report, apply_id, dry_run)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import URL, Engine, event, make_url
+from sqlalchemy import URL, Engine, event, make_url, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ __all__ = [
     "database_errors",
     "display_url",
     "parse_url",
+    "refresh_statistics",
 ]
 
 #: How long a SQLite writer waits for another writer before giving up.
@@ -111,6 +112,12 @@ def begin_write(session: Session) -> None:
     """
     if not session.in_transaction():
         session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def refresh_statistics(session: Session) -> None:
+    """Update the query planner's statistics (``ANALYZE``), in a transaction of its own."""
+    session.execute(text("ANALYZE"))
+    session.commit()
 
 
 @contextmanager
