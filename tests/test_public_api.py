@@ -11,6 +11,7 @@ PACKAGES = [
     "orgplane.cli",
     "orgplane.exporters",
     "orgplane.importers",
+    "orgplane.kpis",
     "orgplane.model",
     "orgplane.queries",
     "orgplane.rules",

@@ -17,6 +17,7 @@ from orgplane.cli.export import export_command, schema
 from orgplane.cli.groups import show, tree
 from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
+from orgplane.cli.kpis import kpi_app
 from orgplane.cli.owners import owners
 from orgplane.cli.serve import serve_command
 from orgplane.cli.tokens import token_app
@@ -56,6 +57,7 @@ def create_app() -> typer.Typer:
     app.add_typer(db_app, name="db")
     app.add_typer(token_app, name="token")
     app.command("audit")(audit_command)
+    app.add_typer(kpi_app, name="kpi")
     app.add_typer(dev_app, name="dev")
     return app
 

@@ -2,7 +2,7 @@
 
 Imports ``model`` and ``rules``. One module per noun: ``references`` (ids and group
 references), ``structure`` (the group tree), ``dependencies`` (the dependency graph),
-``policies`` (the org's own policies), ``catalog`` and ``roles``. docs/rules.md
+``policies`` (the org's own policies), ``catalog``, ``roles`` and ``kpis``. docs/rules.md
 documents every rule; a test fails when one is missing there.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from orgplane.rules.builtin.catalog import CatalogCoverageRule, CatalogUnowned
 from orgplane.rules.builtin.dependencies import DependencyCycle
+from orgplane.rules.builtin.kpis import KpiUntyped
 from orgplane.rules.builtin.policies import (
     AuthorityBoundary,
     ForbiddenInterfaceRule,
@@ -41,6 +42,7 @@ def builtin_rules() -> list[Rule]:
         CatalogCoverageRule(),
         CodeReused(),
         InternalIdExposed(),
+        KpiUntyped(),
     ]
 
 
