@@ -260,15 +260,16 @@ def members(
     """Who leads, belongs to and is on call for a group."""
     org_or_404(session, org)
     group = resolve_group(session, org, ref)
-    relations: list[tuple[str, str]] = [(p, "lead") for p in group.leads]
-    relations += [(p, "member") for p in group.members if p not in group.leads]
-    relations += [(p, "oncall") for p in group.oncall or [] if p not in group.members]
-    out = []
-    for person_id, relation in relations:
-        person = people.get_person(session, org, person_id)
-        out.append(
-            PersonRefOut(id=person_id, name=person.name if person else person_id, relation=relation)
+    relations = group.people()
+    found = people.people_by_id(session, org, (person_id for person_id, _ in relations))
+    out = [
+        PersonRefOut(
+            id=person_id,
+            name=found[person_id].name if person_id in found else person_id,
+            relation=relation,
         )
+        for person_id, relation in relations
+    ]
     return json_response(request, RootModel[list[PersonRefOut]](out))
 
 
@@ -331,6 +332,15 @@ def walk_dependencies(
     return out, reached
 
 
+def _edges_answer(
+    request: Request, session: Session, org: str, ref: str, depth: int, *, reverse: bool
+) -> Response:
+    org_or_404(session, org)
+    group = resolve_group(session, org, ref)
+    edges, _ = walk_dependencies(session, org, group.summary.path, depth, reverse=reverse)
+    return json_response(request, RootModel[list[DependencyOut]](edges))
+
+
 @router.get(
     "/orgs/{org}/groups/{ref:path}/dependencies",
     response_model=list[DependencyOut],
@@ -345,10 +355,7 @@ def dependencies(
     depth: Depth = 1,
 ) -> Response:
     """What a group depends on, following dependencies ``depth`` hops."""
-    org_or_404(session, org)
-    group = resolve_group(session, org, ref)
-    edges, _ = walk_dependencies(session, org, group.summary.path, depth, reverse=False)
-    return json_response(request, RootModel[list[DependencyOut]](edges))
+    return _edges_answer(request, session, org, ref, depth, reverse=False)
 
 
 @router.get(
@@ -365,10 +372,7 @@ def dependents(
     depth: Depth = 1,
 ) -> Response:
     """What depends on a group (reverse dependencies), ``depth`` hops back."""
-    org_or_404(session, org)
-    group = resolve_group(session, org, ref)
-    edges, _ = walk_dependencies(session, org, group.summary.path, depth, reverse=True)
-    return json_response(request, RootModel[list[DependencyOut]](edges))
+    return _edges_answer(request, session, org, ref, depth, reverse=True)
 
 
 @router.get(

@@ -108,22 +108,17 @@ def contact(
     current = target
     via = None
     while True:
-        relations = [(p, "oncall") for p in current.oncall or []]
-        relations += [(p, "lead") for p in current.leads if p not in (current.oncall or [])]
-        relations += [
-            (p, "member")
-            for p in current.members
-            if p not in current.leads and p not in (current.oncall or [])
-        ]
+        relations = current.people(order=("oncall", "lead", "member"))
         if relations or current.summary.parent_path is None:
             break
         parent = group_queries.get_group(session, org, current.summary.parent_path)
         if parent is None:
             break
         current, via = parent, summary_out(parent.summary)
+    found = people.people_by_id(session, org, (person_id for person_id, _ in relations))
     contacts = []
     for person_id, relation in relations:
-        person = people.get_person(session, org, person_id)
+        person = found.get(person_id)
         contacts.append(
             ContactOut(
                 id=person_id,

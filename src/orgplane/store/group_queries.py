@@ -89,6 +89,18 @@ class GroupView:
     kpis: list[KpiView]
     dependencies: list[DependencyView]
 
+    def people(
+        self, order: tuple[str, ...] = ("lead", "member", "oncall")
+    ) -> list[tuple[str, str]]:
+        """``(person id, relation)`` for everyone the group names, each person once, under
+        the first of ``order``'s relations (lead, member, oncall) they have."""
+        named = {"lead": self.leads, "member": self.members, "oncall": self.oncall or []}
+        out: dict[str, str] = {}
+        for relation in order:
+            for person_id in named[relation]:
+                out.setdefault(person_id, relation)
+        return list(out.items())
+
 
 def _summaries(
     session: Session,

@@ -161,13 +161,10 @@ def group_page(
         )
         for layout in ("wide", "tall")
     ]
-    names: dict[str, str] = {}
-    for person_id in {*group.leads, *group.members}:
-        person = people.get_person(session, view.code, person_id)
-        names[person_id] = person.name if person is not None else person_id
+    found = people.people_by_id(session, view.code, [*group.leads, *group.members])
 
     def people_names(ids: list[str]) -> str:
-        return ", ".join(names.get(i, i) for i in ids)
+        return ", ".join(found[i].name if i in found else i for i in ids)
 
     crumbs = []
     parts = path.split("/")
