@@ -110,7 +110,8 @@ def _render(console: Console, result: ApplyResult, target: Path) -> None:
             f"{_plural(len(report.groups_added), 'group')}, "
             f"{_plural(report.people.added, 'person', 'people')}, "
             f"{_plural(report.roles.added, 'role')}, "
-            f"{_plural(report.catalog.added, 'catalog entry', 'catalog entries')}"
+            f"{_plural(report.catalog.added, 'catalog entry', 'catalog entries')}, "
+            f"{_plural(report.kpis.added, 'KPI')}"
         )
         _findings(console, report)
         return
@@ -157,6 +158,7 @@ def _render(console: Console, result: ApplyResult, target: Path) -> None:
         ("people", report.people),
         ("roles", report.roles),
         ("catalog", report.catalog),
+        ("KPIs", report.kpis),
     ):
         if counts:
             console.print(f"  {noun}: {_counts(counts)}")

@@ -5,8 +5,9 @@ Pure: no I/O, imports only ``orgplane.errors``. Everything above builds on these
 
 from orgplane.model.base import Code, Located, NameStr, Ref, Slug, Text, is_code
 from orgplane.model.catalog import CatalogEntry, CatalogKind
-from orgplane.model.group import Dependency, Direction, Group, Kpi, StackItem
+from orgplane.model.group import Dependency, Direction, Group, StackItem
 from orgplane.model.index import Edge, ImpactRow, OrgIndex, Resolution
+from orgplane.model.kpi import InternalHook, Kpi, MeasureSource, SourceType
 from orgplane.model.org import GlossaryEntry, Org
 from orgplane.model.person import Person
 from orgplane.model.policy import (
@@ -54,10 +55,12 @@ __all__ = [
     "Headcount",
     "HiringPlan",
     "ImpactRow",
+    "InternalHook",
     "Kpi",
     "LeadThreshold",
     "Located",
     "Location",
+    "MeasureSource",
     "MessageTemplate",
     "NameStr",
     "NodeSource",
@@ -75,6 +78,7 @@ __all__ = [
     "Rotation",
     "RotationPeriod",
     "Slug",
+    "SourceType",
     "SourcedDict",
     "SourcedList",
     "StackItem",

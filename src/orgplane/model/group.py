@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 from pydantic import Field, field_validator
 
 from orgplane.model.base import Code, Located, NameStr, Ref, Slug, Text
+from orgplane.model.kpi import Kpi
 
-__all__ = ["Dependency", "Direction", "Group", "Kpi", "StackItem"]
+__all__ = ["Dependency", "Direction", "Group", "Kpi", "StackItem"]  # Kpi: re-exported
 
 _VERSION = re.compile(r"^v?\d[\w.\-]*$|^\d+\.x$", re.IGNORECASE)
 
@@ -53,20 +54,6 @@ class StackItem(Located):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}" if self.version else self.name
-
-
-class Kpi(Located):
-    """A key performance indicator as written ("P95 latency < 5ms").
-
-    The text is kept exactly; the KPI engine types it into an objective.
-    """
-
-    shorthand_field: ClassVar[str | None] = "text"
-
-    text: NameStr
-    name: NameStr | None = None
-    weight: float = Field(default=1.0, ge=0)
-    note: Text = ""
 
 
 class Dependency(Located):

@@ -33,7 +33,17 @@ from orgplane.services.changes import (
     match_moves,
     owner_changes,
 )
-from orgplane.store import audit, begin_write, catalog, findings, groups, orgs, people, roles
+from orgplane.store import (
+    audit,
+    begin_write,
+    catalog,
+    findings,
+    groups,
+    kpi_series,
+    orgs,
+    people,
+    roles,
+)
 from orgplane.store.applies import record_apply
 from orgplane.store.engine import refresh_statistics
 from orgplane.store.sync import Row, diff_keys, diff_rows
@@ -189,6 +199,8 @@ def _sync(
     catalog_diff = diff_rows(old_catalog, new_catalog, compare=("digest",), carry=("id",))
     catalog.write_catalog(session, catalog_diff)
 
+    series_diff = kpi_series.sync_series(session, code, kpi_series.spec_series(code, index), moves)
+
     old_findings = findings.fetch_finding_rows(session, code)
     new_findings = findings.finding_rows(code, spec_findings)
     finding_counts = None
@@ -211,6 +223,7 @@ def _sync(
         people=Counts.of(people_diff),
         roles=Counts.of(roles_diff),
         catalog=Counts.of(catalog_diff),
+        kpis=Counts.of(series_diff),
         findings=finding_counts,
     )
     if report.is_empty or dry_run:

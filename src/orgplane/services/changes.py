@@ -124,6 +124,8 @@ class ChangeReport:
     people: Counts = Counts()
     roles: Counts = Counts()
     catalog: Counts = Counts()
+    #: KPI series: added, retired (removed from the spec) and changed.
+    kpis: Counts = Counts()
     findings: FindingCounts | None = None
 
     @property
@@ -142,6 +144,7 @@ class ChangeReport:
             or self.people
             or self.roles
             or self.catalog
+            or self.kpis
             or self.findings
         )
 

@@ -4,7 +4,8 @@ Imports ``rules``, ``model`` and ``errors`` (never ``services``, ``cli`` or anyt
 above). SQLite (WAL) is the embedded default; PostgreSQL serves several processes, which
 share nothing but the database. Repositories (``store.orgs``, ``store.groups``,
 ``store.people``, ``store.roles``, ``store.catalog``, ``store.findings``,
-``store.applies``, ``store.tokens``, ``store.audit``) read and write rows inside the
+``store.applies``, ``store.tokens``, ``store.audit``, ``store.kpi_series``,
+``store.measurements``) read and write rows inside the
 caller's transaction and never commit: the service that calls them owns the
 transaction. Their read models (``…View``) are what output may show.
 """
