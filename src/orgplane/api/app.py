@@ -18,8 +18,20 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.routing import Match
 
-from orgplane.api import applies, audit, catalog, findings, groups, health, lookups, orgs, people
+from orgplane.api import (
+    applies,
+    audit,
+    catalog,
+    findings,
+    groups,
+    health,
+    kpis,
+    lookups,
+    orgs,
+    people,
+)
 from orgplane.api.deps import AppContext
+from orgplane.api.kpi_metrics import KpiCollector
 from orgplane.api.observability import Metrics, ObservabilityMiddleware
 from orgplane.api.pagination import Cursor
 from orgplane.api.problems import Problem, install_problem_handlers, problem
@@ -57,12 +69,13 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         host=host,
     )
     metrics = Metrics()
+    metrics.registry.register(KpiCollector(app.state.orgplane.sessions))
     app.state.metrics = metrics
     install_problem_handlers(app)
     _document_problems(app)
     # Each router carries its own /api prefix, so a route's path (what /metrics labels
     # requests with) is the whole path the client calls.
-    for module in (orgs, groups, people, catalog, lookups, findings, applies, audit, health):
+    for module in (orgs, groups, people, catalog, lookups, findings, applies, audit, kpis, health):
         app.include_router(module.router)
     _no_slash_redirects(app)
     if settings.cors_origins:

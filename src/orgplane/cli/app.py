@@ -19,6 +19,7 @@ from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.kpis import kpi_app
 from orgplane.cli.owners import owners
+from orgplane.cli.scorecard import scorecard_command
 from orgplane.cli.serve import serve_command
 from orgplane.cli.tokens import token_app
 from orgplane.cli.validate import validate
@@ -58,6 +59,7 @@ def create_app() -> typer.Typer:
     app.add_typer(token_app, name="token")
     app.command("audit")(audit_command)
     app.add_typer(kpi_app, name="kpi")
+    app.command("scorecard")(scorecard_command)
     app.add_typer(dev_app, name="dev")
     return app
 

@@ -15,12 +15,18 @@ import typer
 from rich.table import Table
 
 from orgplane.cli.console import out, print_raw
+from orgplane.cli.measurements import (
+    import_command,
+    list_command,
+    pull_command,
+    record_command,
+)
 from orgplane.kpis import Objective, Unit, parse_objective, render_objective
 
 __all__ = ["kpi_app"]
 
 kpi_app = typer.Typer(
-    help="KPIs as typed objectives: how orgplane reads KPI text.", no_args_is_help=True
+    help="KPIs: typed objectives, and their measurements in the database.", no_args_is_help=True
 )
 
 
@@ -31,7 +37,7 @@ class KpiFormat(StrEnum):
 
 @kpi_app.callback()
 def kpi() -> None:
-    """KPIs as typed objectives: how orgplane reads KPI text (see docs/kpis.md)."""
+    """KPIs: how orgplane reads KPI text, and their measurements (see docs/kpis.md)."""
 
 
 @kpi_app.command()
@@ -118,3 +124,9 @@ def _qualifiers(o: Objective) -> str:
     if o.nines is not None:
         parts.append(f"{o.nines} nines")
     return "; ".join(parts)
+
+
+kpi_app.command("list")(list_command)
+kpi_app.command("record")(record_command)
+kpi_app.command("import")(import_command)
+kpi_app.command("pull")(pull_command)

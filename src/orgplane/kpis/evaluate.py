@@ -12,8 +12,8 @@ the objective's kind:
 - cadence: met when the window holds at least one measurement (an occurrence).
 
 Status: ``no data`` without measurements (and for qualitative KPIs); ``breached`` when the
-value misses the target; ``at risk`` when it meets it within 5% of the target, or, for an
-SLO, when less than a quarter of the error budget is left or a burn-rate alert fires;
+value misses the target; ``at risk`` when it meets it within 5% of the target (an SLO:
+when less than a quarter of its error budget is left or a burn-rate alert fires);
 ``met`` otherwise.
 """
 
@@ -179,13 +179,15 @@ def assess(
         status = Status.MET if value >= 1 else Status.BREACHED
         return Assessment(status, value, aggregate.count)
     target, comparator = _target(objective)
+    slo = is_slo(objective)
     if not compare(comparator, value, target):
         status = Status.BREACHED
-    elif _close(comparator, value, target):
+    elif not slo and _close(comparator, value, target):
+        # An SLO's margin is its error budget, not a share of its target.
         status = Status.AT_RISK
     else:
         status = Status.MET
-    if not is_slo(objective):
+    if not slo:
         return Assessment(status, value, aggregate.count)
     budget = budget_of(objective)
     assert budget is not None

@@ -1,6 +1,6 @@
 """Stable KPI identities: the id a KPI's measurements are stored under.
 
-Imports ``model`` and ``kpis``. A KPI written with an ``id`` keeps it; any other gets the
+Pure (KPIs are anything with an ``id`` and a ``text``, such as ``model.Kpi``). A KPI written with an ``id`` keeps it; any other gets the
 slug of its objective's metric ("P95 latency < 5ms" → ``p95-latency``), and a second KPI
 of the same group with the same slug gets ``-2`` (then ``-3`` …). Editing a KPI's target
 keeps its id; renaming its metric changes it, unless the spec pins the id.
@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
 from orgplane.kpis.objective import Objective
-from orgplane.model import Kpi
 
 __all__ = ["kpi_ids", "slugify"]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+class Kpi(Protocol):
+    """What identity needs of a KPI (``model.Kpi`` is one)."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def text(self) -> str: ...
 
 
 def slugify(text: str, limit: int = 64) -> str:

@@ -234,8 +234,11 @@ def list_series(
     group_path: str | None = None,
     subtree: bool = False,
     ids: Sequence[int] | None = None,
+    after: tuple[str, int] | None = None,
+    limit: int | None = None,
 ) -> list[Series]:
-    """Active series of ``org_code`` in tree order: all, one group's, or a subtree's."""
+    """Active series of ``org_code`` by group path and position: all, one group's, or a
+    subtree's; ``after`` (a group path and position) and ``limit`` give one page."""
     table = table_of(KpiSeriesRow)
     statement = _select().where(table.c.org_code == org_code, table.c.active.is_(True))
     if group_path is not None:
@@ -248,7 +251,15 @@ def list_series(
             statement = statement.where(table.c.group_path == group_path)
     if ids is not None:
         statement = statement.where(table.c.id.in_(list(ids)))
+    if after is not None:
+        path, position = after
+        statement = statement.where(
+            (table.c.group_path > path)
+            | ((table.c.group_path == path) & (table.c.position > position))
+        )
     statement = statement.order_by(table.c.group_path, table.c.position)
+    if limit is not None:
+        statement = statement.limit(limit)
     return [_series(row) for row in session.execute(statement)]
 
 

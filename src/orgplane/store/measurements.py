@@ -180,12 +180,12 @@ def window_aggregates(
     start: datetime,
     end: datetime,
     *,
-    ends: bool = False,
+    ends_for: Sequence[int] = (),
     percentiles: dict[int, float] | None = None,
 ) -> dict[int, Aggregate]:
     """The measurements of each series in ``[start, end)``, summed up.
 
-    With ``ends``, the first and last values too; ``percentiles`` (series id →
+    For the series in ``ends_for``, the first and last values too; ``percentiles`` (series id →
     percentile) asks for that percentile of the values of those series. Series without
     measurements in the window are absent from the result.
     """
@@ -211,8 +211,9 @@ def window_aggregates(
             sums[int(row[0])] = list(row[1:])  # type: ignore[call-overload]
     firsts: dict[int, float] = {}
     lasts: dict[int, float] = {}
-    if ends and sums:
-        firsts, lasts = _ends(session, list(sums), lo, hi)
+    wanted_ends = [series_id for series_id in ends_for if series_id in sums]
+    if wanted_ends:
+        firsts, lasts = _ends(session, wanted_ends, lo, hi)
     values: dict[int, float] = {}
     if percentiles:
         values = _percentiles(session, {k: v for k, v in percentiles.items() if k in sums}, lo, hi)

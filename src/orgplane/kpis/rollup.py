@@ -1,0 +1,69 @@
+"""Scorecard roll-ups: the KPIs of a group and of everything below it, summed up.
+
+Pure; imports only ``kpis.evaluate``. A group's roll-up counts the KPIs of its whole
+subtree (unit → squad → department → org): how many are met, at risk, breached or
+without data, the weighted share of KPIs with data that meet their target (met or at
+risk: an at-risk KPI still meets it), and the worst status among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from orgplane.kpis.evaluate import Status
+
+__all__ = ["Rollup", "roll_up"]
+
+
+@dataclass(slots=True)
+class Rollup:
+    """The KPIs of one group's subtree, summed up."""
+
+    counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    #: Sum of the weights of KPIs with data, and of those that meet their target.
+    weight_scored: float = 0.0
+    weight_met: float = 0.0
+
+    def add(self, status: Status, weight: float) -> None:
+        self.counts[status] += 1
+        if status is Status.NO_DATA:
+            return
+        self.weight_scored += weight
+        if status in (Status.MET, Status.AT_RISK):
+            self.weight_met += weight
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def share_met(self) -> float | None:
+        """Weighted share of the KPIs with data that meet their target; ``None`` if none
+        has data (or all weigh nothing)."""
+        return self.weight_met / self.weight_scored if self.weight_scored else None
+
+    @property
+    def worst(self) -> Status:
+        """The worst status of a KPI with data; ``no data`` when none has data."""
+        scored = [status for status, n in self.counts.items() if n and status is not Status.NO_DATA]
+        return max(scored, key=lambda status: status.rank) if scored else Status.NO_DATA
+
+
+def roll_up(kpis: Iterable[tuple[str, Status, float]]) -> dict[str, Rollup]:
+    """Roll-ups by group path from ``(group path, status, weight)`` of every KPI.
+
+    Each KPI counts for its group and every ancestor (paths are ``/``-separated); the
+    key ``""`` is the whole org.
+    """
+    rollups: dict[str, Rollup] = {"": Rollup()}
+    for path, status, weight in kpis:
+        rollups[""].add(status, weight)
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            rollup = rollups.get(prefix)
+            if rollup is None:
+                rollup = rollups[prefix] = Rollup()
+            rollup.add(status, weight)
+    return rollups
