@@ -123,7 +123,9 @@ def test_import_is_idempotent_and_all_or_nothing(acme: Session, tmp_path: Path) 
     assert import_file(acme, csv, actor="test").total_added == 3
     assert import_file(acme, csv, actor="test").total_added == 0
     broken = tmp_path / "broken.csv"
-    broken.write_text("kpi,at,value\nAPI#p95-latency,2026-11-22T10:00:00Z,0.004\nAPI#nope,2026-11-22T10:00:00Z,1\n")
+    broken.write_text(
+        "kpi,at,value\nAPI#p95-latency,2026-11-22T10:00:00Z,0.004\nAPI#nope,2026-11-22T10:00:00Z,1\n"
+    )
     with pytest.raises(NotFoundError, match=r"broken.csv:3: .*no KPI 'nope'"):
         import_file(acme, broken, actor="test")
     with pytest.raises(SpecError):
@@ -136,7 +138,10 @@ def test_import_is_idempotent_and_all_or_nothing(acme: Session, tmp_path: Path) 
 def test_the_scorecard_scores_and_rolls_up(acme: Session) -> None:
     hours = [NOW - timedelta(hours=h) for h in range(1, 49)]
     items = [Measurement("API#api-uptime", t, 0.9995, 9995, 10000) for t in hours]
-    items += [Measurement("API#p95-latency", t, 0.003 if h % 10 else 0.009, None, None) for h, t in enumerate(hours)]
+    items += [
+        Measurement("API#p95-latency", t, 0.003 if h % 10 else 0.009, None, None)
+        for h, t in enumerate(hours)
+    ]
     items += [Measurement("API#deploys", NOW - timedelta(days=d, hours=1), 25.0) for d in range(7)]
     items += [Measurement("DB#lead-time", NOW - timedelta(days=2), 100 * 86400.0)]
     record(acme, items, actor="test")

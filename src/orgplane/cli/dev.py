@@ -28,6 +28,9 @@ def generate(
     units_per: Annotated[int, typer.Option(min=0, help="Units per squad.")] = 8,
     people: Annotated[int, typer.Option(min=0, help="People.")] = 100_000,
     catalog: Annotated[int, typer.Option(min=0, help="Catalog entries.")] = 50_000,
+    kpis_per_unit: Annotated[
+        int, typer.Option(min=0, help="KPIs of every unit (squads always get one to three).")
+    ] = 0,
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed writes the same files.")
     ] = 0,
@@ -40,6 +43,7 @@ def generate(
         units_per=units_per,
         people=people,
         catalog=catalog,
+        kpis_per_unit=kpis_per_unit,
         seed=seed,
     )
     err().print(f"generated org in {out_dir}: {summary}")

@@ -33,6 +33,13 @@ class Rollup:
         if status in (Status.MET, Status.AT_RISK):
             self.weight_met += weight
 
+    def merge(self, other: Rollup) -> None:
+        """Add ``other``'s KPIs to this roll-up."""
+        for status, n in other.counts.items():
+            self.counts[status] += n
+        self.weight_scored += other.weight_scored
+        self.weight_met += other.weight_met
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())
@@ -54,16 +61,22 @@ def roll_up(kpis: Iterable[tuple[str, Status, float]]) -> dict[str, Rollup]:
     """Roll-ups by group path from ``(group path, status, weight)`` of every KPI.
 
     Each KPI counts for its group and every ancestor (paths are ``/``-separated); the
-    key ``""`` is the whole org.
+    key ``""`` is the whole org. Summed per group first, then up the tree: the work
+    grows with the groups, not with KPIs times depth.
     """
-    rollups: dict[str, Rollup] = {"": Rollup()}
+    own: dict[str, Rollup] = {}
     for path, status, weight in kpis:
-        rollups[""].add(status, weight)
+        rollup = own.get(path)
+        if rollup is None:
+            rollup = own[path] = Rollup()
+        rollup.add(status, weight)
+    rollups: dict[str, Rollup] = {"": Rollup()}
+    for path, rollup in own.items():
         parts = path.split("/")
-        for depth in range(1, len(parts) + 1):
+        for depth in range(len(parts) + 1):
             prefix = "/".join(parts[:depth])
-            rollup = rollups.get(prefix)
-            if rollup is None:
-                rollup = rollups[prefix] = Rollup()
-            rollup.add(status, weight)
+            target = rollups.get(prefix)
+            if target is None:
+                target = rollups[prefix] = Rollup()
+            target.merge(rollup)
     return rollups

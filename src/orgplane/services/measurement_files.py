@@ -255,11 +255,11 @@ def _header(cells: list[str], row: _CsvRow, problems: _Problems) -> list[str]:
         if name in seen:
             problems.add(
                 "OP003",
-                f"duplicate column '{name}' (first at column {seen[name] + 1})",
+                f"duplicate column {name!r} (first at column {seen[name] + 1})",
                 *row.cell(index),
             )
         elif name not in _COLUMNS:
-            problems.add("OP002", f"unknown column '{cells[index].strip()}'", *row.cell(index),
+            problems.add("OP002", f"unknown column {cells[index].strip()!r}", *row.cell(index),
                          hint=_suggest(name))  # fmt: skip
         seen.setdefault(name, index)
     if "at" not in seen:
@@ -298,11 +298,15 @@ def _read_jsonl(lines: _Lines, problems: _Problems) -> list[FileRecord]:
                 item = json.loads(text.rstrip(), object_pairs_hook=_unique_keys)
             except _DuplicateKeyError as exc:
                 problems.add(
-                    "OP003", f"duplicate key '{exc.key}'", number, _key_column(text, exc.key)
+                    "OP003", f"duplicate key {exc.key!r}", number, _key_column(text, exc.key)
                 )
                 continue
             except json.JSONDecodeError as exc:
                 problems.add("OP000", f"invalid JSON: {exc.msg}", number, exc.colno)
+                continue
+            except (ValueError, RecursionError) as exc:  # 4,300-digit integers, deep nesting
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                problems.add("OP000", f"invalid JSON: {_one_line(reason)}", number)
                 continue
             if not isinstance(item, dict):
                 problems.add(
@@ -315,7 +319,7 @@ def _read_jsonl(lines: _Lines, problems: _Problems) -> list[FileRecord]:
             known = True
             for key in item:
                 if key not in _COLUMNS:
-                    problems.add("OP002", f"unknown field '{key}'", number,
+                    problems.add("OP002", f"unknown field {key!r}", number,
                                  _key_column(text, key), _suggest(key))  # fmt: skip
                     known = False
             if "at" not in item:
@@ -356,6 +360,10 @@ def _json_type(item: object) -> str:
     if isinstance(item, str):
         return "a string"
     return "a list" if isinstance(item, list) else "an object"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _suggest(name: str) -> str:
@@ -435,7 +443,7 @@ def _reference(raw: Any) -> str:
     text = raw.strip()
     if not _REFERENCE.match(text):
         raise _InvalidValueError(
-            f"'{text}' is not a KPI reference",
+            f"{text!r} is not a KPI reference",
             hint="write GROUP#kpi-id, like B-2#p95-latency or CIPO:1B/B-2#p95-latency",
         )
     return text
@@ -450,18 +458,23 @@ def _moment(raw: Any) -> datetime:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise _InvalidValueError(
-                f"'{text}' is not a time",
+                f"{text!r} is not a time",
                 hint="ISO 8601 with an offset, like 2024-06-01T10:00:00Z, or unix seconds",
             ) from None
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise _InvalidValueError(f"'{text}' has no UTC offset", hint=_TIME_HINT)
+            raise _InvalidValueError(f"{text!r} has no UTC offset", hint=_TIME_HINT)
         return moment.astimezone(UTC)
-    seconds = float(raw)
-    if not math.isfinite(seconds) or seconds < 0:
-        raise _InvalidValueError(f"'{raw}' is not a moment after 1970 in unix seconds")
+    try:
+        seconds = float(raw)
+    except OverflowError:  # an integer of hundreds of digits
+        seconds = math.inf
+    shown = str(raw).strip()
+    shown = shown if len(shown) <= 24 else f"{shown[:20]}…"
+    if math.isnan(seconds) or seconds < 0:
+        raise _InvalidValueError(f"{shown} is not a moment after 1970 in unix seconds")
     if seconds >= _MAX_UNIX_SECONDS:
         raise _InvalidValueError(
-            f"{raw} is too large for unix seconds", hint="unix seconds, not milliseconds"
+            f"{shown} is too large for unix seconds", hint="unix seconds, not milliseconds"
         )
     return _EPOCH + timedelta(seconds=seconds)
 
@@ -469,12 +482,13 @@ def _moment(raw: Any) -> datetime:
 def _number(raw: Any) -> float:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise _InvalidValueError(f"expected a number, found {_json_type(raw)}")
+    text = raw.strip() if isinstance(raw, str) else raw
     try:
-        number = float(raw.strip() if isinstance(raw, str) else raw)
+        number = float(text)
+    except OverflowError:  # an integer of hundreds of digits
+        raise _InvalidValueError("the number is too large") from None
     except ValueError:
-        raise _InvalidValueError(
-            f"'{raw.strip() if isinstance(raw, str) else raw}' is not a number"
-        ) from None
+        raise _InvalidValueError(f"{text!r} is not a number") from None
     if not math.isfinite(number):
         raise _InvalidValueError(f"{raw!s} is not a finite number")
     return number

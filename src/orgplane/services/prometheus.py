@@ -152,7 +152,7 @@ class _Api:
             raise PrometheusError(f"{where}: no answer within {self.timeout:g} s") from None
         except httpx.ConnectError as exc:
             raise PrometheusError(f"{where}: cannot connect ({_reason(exc)})") from None
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise PrometheusError(f"{where}: request failed ({_reason(exc)})") from None
         body = _json(response)
         if body is None or not isinstance(body, dict):

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError
+from orgplane.importers.gcpause import paused_gc
 from orgplane.kpis.budget import BURN_ALERTS, is_slo
 from orgplane.kpis.display import format_value
 from orgplane.kpis.evaluate import Aggregate, Assessment, Status, assess
@@ -102,8 +103,9 @@ def score_org(
         root = found.get(group_path)
         if root is None:
             raise NotFoundError(f"org {org_code} has no group {group_path!r}")
-    series = list_series(session, org_code, group_path=group_path, subtree=True)
-    scores = score_series(session, series, at)
+    with paused_gc():  # 60,000 KPIs are a million short-lived objects, none cyclic
+        series = list_series(session, org_code, group_path=group_path, subtree=True)
+        scores = score_series(session, series, at)
     rollups = roll_up(
         (score.series.group_path, score.status, score.series.weight) for score in scores.values()
     )
@@ -162,6 +164,7 @@ def score_series(session: Session, series: list[Series], at: datetime) -> dict[i
                 start,
                 end,
                 ends_for=[s.id for s in members if _needs_ends(s)],
+                meeting_for=[s.id for s in members if s.objective.kind is Kind.SHARE],
                 percentiles={
                     s.id: s.objective.percentile
                     for s in members
@@ -175,7 +178,11 @@ def score_series(session: Session, series: list[Series], at: datetime) -> dict[i
         lengths = sorted({a.long for a in BURN_ALERTS} | {a.short for a in BURN_ALERTS})
         for length in lengths:
             for series_id, aggregate in window_aggregates(
-                session, [s.id for s in slos], at - length, at
+                session,
+                [s.id for s in slos],
+                at - length,
+                at,
+                meeting_for=[s.id for s in slos if s.objective.kind is Kind.SHARE],
             ).items():
                 burn[series_id][length] = aggregate
     scores: dict[int, KpiScore] = {}

@@ -137,14 +137,20 @@ def generate_org(
     people: int,
     catalog: int,
     seed: int = 0,
+    kpis_per_unit: int = 0,
 ) -> GenerationSummary:
-    """Write a generated org spec into ``out_dir`` (created; must hold no spec files yet)."""
+    """Write a generated org spec into ``out_dir`` (created; must hold no spec files yet).
+
+    Squads get one to three KPIs; ``kpis_per_unit`` gives every unit that many more (the
+    KPI benchmark's org: 60,000 KPIs and more).
+    """
     for name, value in (
         ("departments", departments),
         ("squads-per", squads_per),
         ("units-per", units_per),
         ("people", people),
         ("catalog", catalog),
+        ("kpis-per-unit", kpis_per_unit),
     ):
         if value < 0:
             raise UsageError(f"--{name} must be 0 or more, got {value}")
@@ -181,6 +187,11 @@ def generate_org(
             ]
             for unit in squad.groups:
                 unit.responsibilities = rng.sample(duties, rng.randint(2, 4))
+                if kpis_per_unit:
+                    unit.kpis = [
+                        template.format(rng.randint(1, 99))
+                        for template in rng.choices(KPIS, k=kpis_per_unit)
+                    ]
         department.responsibilities = rng.sample(duties, rng.randint(2, 4))
 
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -108,8 +108,21 @@ def _summaries(
     order_by: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...],
     limit: int | None = None,
 ) -> list[GroupSummary]:
-    statement = select(GroupRow).where(*where).order_by(*order_by).limit(limit)
-    return [_summary(row) for row in session.scalars(statement)]
+    # Only the summary's columns: whole rows would decode every JSON column of a group.
+    statement = select(*_SUMMARY_COLUMNS).where(*where).order_by(*order_by).limit(limit)
+    return [GroupSummary(*row) for row in session.execute(statement)]
+
+
+_SUMMARY_COLUMNS = (
+    GroupRow.org_code,
+    GroupRow.path,
+    GroupRow.code,
+    GroupRow.kind,
+    GroupRow.name,
+    GroupRow.parent_path,
+    GroupRow.depth,
+    GroupRow.position,
+)
 
 
 def _summary(row: GroupRow) -> GroupSummary:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -160,7 +160,7 @@ def series_points(
     ]
 
 
-def _meets() -> object:
+def _meets() -> Any:
     """SQL: 1 when a measurement meets its series' limit, else 0 (for shares)."""
     series, measurement = table_of(KpiSeriesRow), table_of(MeasurementRow)
     value, target, comparator = measurement.c.value, series.c.target, series.c.comparator
@@ -181,54 +181,71 @@ def window_aggregates(
     end: datetime,
     *,
     ends_for: Sequence[int] = (),
+    meeting_for: Sequence[int] = (),
     percentiles: dict[int, float] | None = None,
 ) -> dict[int, Aggregate]:
     """The measurements of each series in ``[start, end)``, summed up.
 
-    For the series in ``ends_for``, the first and last values too; ``percentiles`` (series id →
+    For the series in ``ends_for``, the first and last values too; for those in
+    ``meeting_for``, how many values meet the series' limit; ``percentiles`` (series id →
     percentile) asks for that percentile of the values of those series. Series without
     measurements in the window are absent from the result.
     """
-    series, measurement = table_of(KpiSeriesRow), table_of(MeasurementRow)
+    measurement = table_of(MeasurementRow)
     lo, hi = to_ms(start), to_ms(end)
-    in_window = and_(measurement.c.at_ms >= lo, measurement.c.at_ms < hi)
-    sums: dict[int, list[object]] = {}
+    sums: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(series_ids):
-        statement: Select[tuple[object, ...]] = (
+        statement = (
             select(
                 measurement.c.series_id,
                 func.count(),
                 func.sum(measurement.c.value),
                 func.sum(measurement.c.good),
                 func.sum(measurement.c.total),
-                func.sum(_meets()),
             )
-            .select_from(series.join(measurement, measurement.c.series_id == series.c.id))
-            .where(series.c.id.in_(chunk), in_window)
+            .where(
+                measurement.c.series_id.in_(chunk),
+                measurement.c.at_ms >= lo,
+                measurement.c.at_ms < hi,
+            )
             .group_by(measurement.c.series_id)
         )
         for row in session.execute(statement):
-            sums[int(row[0])] = list(row[1:])  # type: ignore[call-overload]
-    firsts: dict[int, float] = {}
-    lasts: dict[int, float] = {}
-    wanted_ends = [series_id for series_id in ends_for if series_id in sums]
-    if wanted_ends:
-        firsts, lasts = _ends(session, wanted_ends, lo, hi)
+            sums[int(row[0])] = tuple(row[1:])
+    present = [series_id for series_id in ends_for if series_id in sums]
+    firsts, lasts = _ends(session, present, lo, hi) if present else ({}, {})
+    present = [series_id for series_id in meeting_for if series_id in sums]
+    meeting = _meeting(session, present, lo, hi) if present else {}
     values: dict[int, float] = {}
     if percentiles:
         values = _percentiles(session, {k: v for k, v in percentiles.items() if k in sums}, lo, hi)
-    out: dict[int, Aggregate] = {}
-    for series_id, (count, total_value, good, total, meeting) in sums.items():
-        out[series_id] = Aggregate(
-            count=int(count),  # type: ignore[call-overload]
-            total_value=float(total_value or 0.0),  # type: ignore[arg-type]
+    return {
+        series_id: Aggregate(
+            count=int(count),
+            total_value=float(total_value or 0.0),
             first=firsts.get(series_id),
             last=lasts.get(series_id),
-            good=float(good) if good is not None else None,  # type: ignore[arg-type]
-            total=float(total) if total is not None else None,  # type: ignore[arg-type]
-            meeting=int(meeting or 0),  # type: ignore[call-overload]
+            good=float(good) if good is not None else None,
+            total=float(total) if total is not None else None,
+            meeting=meeting.get(series_id, 0),
             percentile=values.get(series_id),
         )
+        for series_id, (count, total_value, good, total) in sums.items()
+    }
+
+
+def _meeting(session: Session, series_ids: list[int], lo: int, hi: int) -> dict[int, int]:
+    """How many values of each series in ``[lo, hi)`` meet the series' limit."""
+    series, measurement = table_of(KpiSeriesRow), table_of(MeasurementRow)
+    out: dict[int, int] = {}
+    for chunk in _chunks(series_ids):
+        statement = (
+            select(measurement.c.series_id, func.sum(_meets()))
+            .select_from(series.join(measurement, measurement.c.series_id == series.c.id))
+            .where(series.c.id.in_(chunk), measurement.c.at_ms >= lo, measurement.c.at_ms < hi)
+            .group_by(measurement.c.series_id)
+        )
+        out.update((int(series_id), int(n or 0)) for series_id, n in session.execute(statement))
     return out
 
 
