@@ -84,7 +84,7 @@ def _measurements(db: Path, total: int, seed: int) -> tuple[int, float]:
         target = item.objective.value if item.objective.value is not None else 1.0
         slo = is_slo(item.objective)
         # A measurement every ``step``, ending just before the scoring moment.
-        rows = []
+        rows: list[tuple[int, int, float, float | None, float | None]] = []
         for i in range(count):
             at = end_ms - span_ms + i * step + 1
             if slo:
@@ -143,7 +143,7 @@ def main() -> int:
             )
         stored = sqlite3.connect(db).execute("SELECT count(*) FROM kpi_measurements").fetchone()[0]
         runs = []
-        kpis, counts = 0, {}
+        kpis, counts = 0, dict[str, int]()
         for _ in range(args.repeat):
             seconds, kpis, counts = _score(db)
             runs.append(seconds)

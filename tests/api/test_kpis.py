@@ -57,9 +57,7 @@ def test_writes_need_an_editor_token_and_bad_input_is_a_problem(fresh: Server) -
     body = {"measurements": _points(1, 0.99)}
     assert_problem(fresh.client.post("/api/orgs/CIPO/measurements", json=body), 401)
     assert_problem(
-        fresh.client.post(
-            "/api/orgs/CIPO/measurements", json=body, headers=fresh.auth("viewer")
-        ),
+        fresh.client.post("/api/orgs/CIPO/measurements", json=body, headers=fresh.auth("viewer")),
         403,
     )
     for bad in (
@@ -85,7 +83,7 @@ def test_series_are_cursor_paged(fresh: Server) -> None:
         headers=fresh.auth("editor"),
     )
     seen: list[str] = []
-    params: dict[str, object] = {"kpi": "1B/B-1#api-uptime", "limit": 2}
+    params: dict[str, str | int] = {"kpi": "1B/B-1#api-uptime", "limit": 2}
     while True:
         page = fresh.client.get("/api/orgs/CIPO/measurements", params=params).json()
         seen += [item["at"] for item in page["items"]]
