@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from orgplane.kpis import parse_objective
+from orgplane.kpis.display import format_value
 from orgplane.kpis.evaluate import Aggregate, Status, assess, measured_value, nearest_rank
 
 DAYS_28 = timedelta(days=28)
@@ -92,3 +93,18 @@ def test_nearest_rank() -> None:
 def test_status_ranks_for_the_worst() -> None:
     ordered = sorted(Status, key=lambda s: s.rank)
     assert ordered == [Status.NO_DATA, Status.MET, Status.AT_RISK, Status.BREACHED]
+
+
+def test_eleven_nines_are_told_apart() -> None:
+    objective = parse_objective("Durability 11×9")
+    ten_nines = Aggregate(count=1, total_value=0.0, good=9_999_999_999, total=10_000_000_000)
+    assert assess(objective, ten_nines, DAYS_28).status is Status.BREACHED
+    eleven = Aggregate(count=1, total_value=0.0, good=99_999_999_999, total=100_000_000_000)
+    assert assess(objective, eleven, DAYS_28).status is not Status.BREACHED
+
+
+def test_values_near_one_keep_their_nines() -> None:
+    objective = parse_objective("Availability 99.9%")
+    assert format_value(0.99999996, objective) == "99.999996%"
+    assert format_value(0.9995, objective) == "99.95%"
+    assert format_value(0.5, objective) == "50%"

@@ -2,21 +2,26 @@
 (``orgplane serve`` with the bundled example orgs).
 
 What a user does: open the org page, fold the tree, search "Storage", open B-2 and read
-its KPIs and its dependency graph, filter the catalog, read the findings — on a laptop
-and on a phone, with a mouse and with the keyboard, in light and dark. Each test saves
-screenshots to ``test-artifacts/web/``.
+its KPIs and its dependency graph, filter the catalog, read the findings, read KPI status
+on B-2's page and the scorecard — on a laptop and on a phone, with a mouse and with the
+keyboard, in light and dark. Each test saves screenshots to ``test-artifacts/web/``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
 
+from orgplane.services.measurements import Measurement, record
+from orgplane.store.engine import create_engine
+from tests.web.conftest import PHONE
 from tests.web.servers import ServerProcess, http_get
 
 #: Every kind of page, with what its <title> must say.
@@ -373,3 +378,74 @@ def test_not_found_is_a_page(page: Page, example_server: ServerProcess, artifact
     page.get_by_role("link", name="Back to the start").click()
     page.wait_for_url(f"{example_server.url}/orgs/CIPO")
     _shot(page, artifacts, "not-found-then-home")
+
+
+def _record_b2(server: ServerProcess) -> None:
+    """Measurements of B-2's KPIs in the server's database, as ``orgplane kpi record``
+    stores them: two weeks of P95 latencies under 5 ms (met), and a day of object writes
+    with one lost (11 nines breached)."""
+    now = datetime.now(UTC)
+    latency = [
+        Measurement("B-2#p95-latency", now - timedelta(days=day, hours=1), 0.003 + day % 4 * 3e-4)
+        for day in range(14)
+    ]
+    writes = [
+        Measurement("B-2#durability", now - timedelta(hours=h), good / 1e6, good, 1e6)
+        for h, good in ((h, 1e6 - 1 if h == 5 else 1e6) for h in range(1, 25))
+    ]
+    engine = create_engine(server.args[server.args.index("--db") + 1])
+    try:
+        with Session(engine) as session:
+            record(session, [*latency, *writes], actor="browser-test", org_code="CIPO")
+    finally:
+        engine.dispose()
+
+
+def test_kpi_status_on_the_group_page_and_the_scorecard(
+    page: Page, example_server: ServerProcess, artifacts: Path
+) -> None:
+    _record_b2(example_server)
+    page.goto(f"{example_server.url}/orgs/CIPO/groups/1B/B-2")
+    kpis = page.locator("section[aria-labelledby=kpi-h]")
+    latency = kpis.locator("tbody tr", has_text="P95 latency < 5ms")
+    expect(latency.locator(".pill")).to_have_text("met")
+    expect(latency.locator("td[data-label=Value]")).to_contain_text("14 measurements")
+    trend = re.compile(r"^Trend over 28d: min 3(\.\d+)? ms, max 3\.\d+ ms, last 3(\.\d+)? ms")
+    spark = latency.get_by_role("img", name=trend)
+    expect(spark).to_be_visible()
+    box = spark.bounding_box()
+    assert box is not None
+    assert box["width"] >= 100, box  # drawn at its size, not squeezed away
+    durability = kpis.locator("tbody tr", has_text="Durability 11×9")
+    expect(durability.locator(".pill")).to_have_text("breached")
+    expect(durability.locator("td[data-label=Budget]")).to_contain_text("overspent")
+    expect(page.locator("#rollup")).to_contain_text("50% met")
+    expect(page.locator(".demo-banner")).to_have_count(0)  # measured, not generated
+    for scheme in ("light", "dark"):  # the pills' words stay readable on their tints
+        page.emulate_media(color_scheme=scheme)
+        for selector in (".pill.met", ".pill.breached"):
+            ratio = page.evaluate(_CONTRAST_JS, [selector, "color"])
+            assert ratio >= 4.5, (scheme, selector, ratio)
+    page.emulate_media(color_scheme="light")
+    _shot(page, artifacts, "group-b2-kpis")
+
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Scorecard").click()
+    page.wait_for_url(f"{example_server.url}/orgs/CIPO/scorecard")
+    expect(page.locator("h1")).to_contain_text("Chief Infrastructure & Platform Officer")
+    b2 = page.locator("tbody tr", has=page.get_by_role("link", name="B-2 Storage Services"))
+    expect(b2.locator(".pill")).to_have_text("breached")
+    expect(b2).to_contain_text("50%")
+    expect(page.get_by_role("link", name="U-S1 Object Storage (Ceph-S3)")).to_have_count(0)
+    _shot(page, artifacts, "scorecard-cipo")
+
+    b2.get_by_role("link", name="Scorecard of B-2").click()
+    page.wait_for_url(f"{example_server.url}/orgs/CIPO/scorecard?group=1B/B-2")
+    expect(page.locator("section[aria-labelledby=own-h] svg.spark")).to_have_count(2)
+    expect(page.get_by_role("link", name="U-S1 Object Storage (Ceph-S3)")).to_be_visible()
+    _shot(page, artifacts, "scorecard-b2")
+
+    page.set_viewport_size(PHONE)
+    screen = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= screen
+    expect(page.locator("section[aria-labelledby=own-h] svg.spark").first).to_be_visible()
+    _shot(page, artifacts, "phone-scorecard-b2")

@@ -41,9 +41,11 @@ def _scaled(value: float, unit: str) -> str:
 def _percent(fraction: float) -> str:
     percent = fraction * 100
     if 99 <= abs(percent) < 100:
-        # Nines matter: 99.95% is not 100%.
-        text = f"{percent:.4f}".rstrip("0").rstrip(".")
-        return f"{text}%"
+        # Nines matter: 99.95% is not 100%, nor is 99.999996%.
+        for digits in range(2, 13):
+            text = f"{percent:.{digits}f}".rstrip("0").rstrip(".")
+            if text not in ("100", "-100"):
+                return f"{text}%"
     return f"{_number(percent)}%"
 
 

@@ -101,17 +101,24 @@ class Assessment:
     reason: str | None = None
 
 
+#: Float noise: a sum of measurements may miss its exact value by a few units in the last
+#: place, but an objective of eleven nines (0.99999999999) must still tell 1e-11 apart.
+_REL_TOL = 1e-13
+_ABS_TOL = 1e-15
+
+
 def compare(comparator: Comparator, value: float, target: float) -> bool:
     """Whether ``value`` satisfies ``comparator target`` (equality within float noise)."""
+    close = math.isclose(value, target, rel_tol=_REL_TOL, abs_tol=_ABS_TOL)
     if comparator is Comparator.GE:
-        return value >= target or math.isclose(value, target, rel_tol=1e-9, abs_tol=1e-12)
+        return value >= target or close
     if comparator is Comparator.LE:
-        return value <= target or math.isclose(value, target, rel_tol=1e-9, abs_tol=1e-12)
+        return value <= target or close
     if comparator is Comparator.GT:
-        return value > target
+        return value > target and not close
     if comparator is Comparator.LT:
-        return value < target
-    return math.isclose(value, target, rel_tol=1e-9, abs_tol=1e-12)
+        return value < target and not close
+    return close
 
 
 def nearest_rank(values: list[float], percentile: float) -> float:
@@ -194,7 +201,9 @@ def assess(
     bad = 1 - value if objective.kind is Kind.SHARE else bad_share(objective, value)
     remaining = remaining_budget(bad, budget)
     rates, alerts = _burn(objective, budget, slo_window or span, burn_windows or {})
-    if status is Status.MET and (remaining < AT_RISK_BUDGET or alerts):
+    if remaining < 0:
+        status = Status.BREACHED  # the budget is overspent, whatever rounding said
+    elif status is Status.MET and (remaining < AT_RISK_BUDGET or alerts):
         status = Status.AT_RISK
     return Assessment(status, value, aggregate.count, remaining, rates, alerts)
 

@@ -1,7 +1,8 @@
 """The whole server as one ASGI app: the API, the web pages and their static files.
 
-Imports ``api``, ``web.pages``, ``errors`` and ``settings``. Errors on pages are HTML
-pages; errors on the API (and /healthz, /readyz, /metrics) stay problem+json.
+Imports ``api``, ``web.pages``, ``web.scorecard_pages``, ``errors`` and ``settings``.
+Errors on pages are HTML pages; errors on the API (and /healthz, /readyz, /metrics) stay
+problem+json.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from orgplane.api import create_api
 from orgplane.api.problems import ProblemError
 from orgplane.errors import NotFoundError, OrgplaneError
 from orgplane.settings import Settings
-from orgplane.web import pages
+from orgplane.web import pages, scorecard_pages
 
 __all__ = ["create_app"]
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     """The server for ``engine``'s database: API under /api, pages everywhere else."""
     app = create_api(settings, engine, host=host)
     app.include_router(pages.router)
+    app.include_router(scorecard_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("orgplane.web") / "static")), name="static"
     )

@@ -1,13 +1,17 @@
 """The web UI's pages, rendered on the server with Jinja2; htmx adds instant search and
 filtering without a page load, and every page works without JavaScript.
 
-Imports ``api`` (dependencies and the group resolver), ``store`` and ``web.graph``; no
-SQL here. Pages: the org (tree + search), a group (facts, KPIs, dependency graph,
-findings), the catalog (filterable, paged) and the findings.
+Imports ``api`` (dependencies and the group resolver), ``services.scorecard``, ``store``,
+``kpis``, ``web.graph`` and ``web.sparkline``; no SQL here. Pages: the org (tree +
+search), a group (facts, KPIs scored with sparklines, the roll-up of its subtree,
+dependency graph, findings), the catalog (filterable, paged) and the findings; the
+scorecard is in ``web.scorecard_pages``, which shares the KPI rows built here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.metadata import version
 from importlib.resources import files
 from typing import Annotated, Any
@@ -21,12 +25,18 @@ from starlette.responses import RedirectResponse, Response
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
 from orgplane.api.groups import resolve_group
 from orgplane.errors import NotFoundError
-from orgplane.store import catalog, findings, group_queries, orgs, people
-from orgplane.store.group_queries import GroupSummary
+from orgplane.kpis import Kind, Objective
+from orgplane.kpis.display import format_value
+from orgplane.kpis.evaluate import Status
+from orgplane.kpis.rollup import Rollup, roll_up
+from orgplane.services.scorecard import KpiScore, score_series, sparklines
+from orgplane.store import catalog, findings, group_queries, kpi_series, orgs, people
+from orgplane.store.group_queries import GroupSummary, KpiView
 from orgplane.store.orgs import OrgView
 from orgplane.web.graph import GraphNode, dependency_svg
+from orgplane.web.sparkline import sparkline_svg
 
-__all__ = ["router", "templates"]
+__all__ = ["KpiRow", "RollupView", "kpi_rows", "rollup_view", "router", "templates"]
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("orgplane.web") / "templates"))
@@ -36,6 +46,115 @@ templates.env.globals["version"] = version("orgplane")
 PAGE_SIZE = 50
 #: Boxes per side of a dependency graph; the lists below it have them all.
 GRAPH_LIMIT = 14
+
+
+#: Kinds whose sparkline values compare with the objective's target (a rate's slices
+#: are means, not sums per period; a growth's are levels, not changes).
+_TARGET_LINE = (Kind.THRESHOLD, Kind.PERCENTILE, Kind.RATIO)
+
+
+@dataclass(frozen=True, slots=True)
+class RollupView:
+    """A roll-up as a page shows it."""
+
+    worst: Status
+    #: Share of the scored KPIs that meet their target, in percent; ``None`` if none scored.
+    percent_met: float | None
+    met: int
+    scored: int
+    total: int
+    counts: dict[Status, int]
+
+
+def rollup_view(rollup: Rollup) -> RollupView:
+    share = rollup.share_met
+    return RollupView(
+        worst=rollup.worst,
+        percent_met=None if share is None else round(share * 100, 1),
+        met=rollup.counts[Status.MET] + rollup.counts[Status.AT_RISK],
+        scored=rollup.total - rollup.counts[Status.NO_DATA],
+        total=rollup.total,
+        counts=dict(rollup.counts),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    """One KPI, scored, as the group and scorecard pages show it."""
+
+    text: str
+    note: str
+    status: Status
+    value: str
+    count: int
+    reason: str | None
+    window: str
+    #: Share of the error budget left, in percent (SLOs only; negative when overspent).
+    budget_percent: float | None
+    #: Firing burn-rate alerts: (name, burn rate).
+    alerts: list[tuple[str, float]]
+    demo: bool
+    #: Inline SVG from ``web.sparkline`` (escaped there); empty without measurements.
+    spark: Markup
+
+
+def kpi_rows(
+    session: SessionDep, scores: list[KpiScore], notes: dict[int, str] | None = None
+) -> list[KpiRow]:
+    """Rows for ``scores`` (in their order), with each KPI's sparkline."""
+    lines = sparklines(session, scores)
+    rows = []
+    for score in scores:
+        series, assessment = score.series, score.assessment
+        objective = series.objective
+
+        def fmt(value: float, objective: Objective = objective) -> str:
+            return format_value(value, objective)
+
+        budget = assessment.budget_remaining
+        spark = sparkline_svg(
+            lines.get(series.id, []),
+            # Not the KPI's text: the row says which KPI, and a cell's name stays its own.
+            label=f"Trend over {score.window.text}",
+            fmt=fmt,
+            target=objective.value if objective.kind in _TARGET_LINE else None,
+            css_class=f"spark {score.status.value}",
+        )
+        rows.append(
+            KpiRow(
+                text=series.text,
+                note=(notes or {}).get(series.position, ""),
+                status=score.status,
+                value=format_value(assessment.value, objective),
+                count=assessment.count,
+                reason=assessment.reason,
+                window=score.window.text,
+                budget_percent=None if budget is None else round(budget * 100, 1),
+                alerts=[(name, assessment.burn_rates.get(name, 0.0)) for name in assessment.alerts],
+                demo=series.demo,
+                spark=Markup(spark),  # built from escaped parts by web.sparkline
+            )
+        )
+    return rows
+
+
+def _group_kpis(
+    session: SessionDep, org_code: str, path: str, kpis: list[KpiView]
+) -> dict[str, Any]:
+    """The group's own KPIs scored now, the roll-up of its subtree, and whether any of
+    them holds demo data. Only the subtree is read: no org-wide scorecard per page."""
+    at = datetime.now(UTC)
+    subtree = kpi_series.list_series(session, org_code, group_path=path, subtree=True)
+    scores = score_series(session, subtree, at)
+    rollups = roll_up((s.group_path, scores[s.id].status, s.weight) for s in subtree)
+    own = [scores[s.id] for s in subtree if s.group_path == path]
+    notes = {i: kpi.note for i, kpi in enumerate(kpis)}
+    return {
+        "kpi_rows": kpi_rows(session, own, notes),
+        "rollup": rollup_view(rollups.get(path, Rollup())),
+        "demo": any(s.demo for s in subtree),
+        "scored_at": at,
+    }
 
 
 def _org(session: SessionDep, code: str) -> OrgView:
@@ -182,7 +301,7 @@ def group_page(
         graph_svg=Markup("".join(graphs)),  # built from escaped parts by web.graph
         findings=findings.list_findings(session, view.code, subject=path),
         people_names=people_names,
-        kpi_status={},
+        **_group_kpis(session, view.code, path, group.kpis),
     )
 
 
