@@ -107,7 +107,7 @@ def test_bad_references_say_what_exists(
 def test_bad_values_store_nothing(acme: Session) -> None:
     good = Measurement("API#api-uptime", NOW, 0.999, 999, 1000)
     bad = Measurement("API#api-uptime", NOW - timedelta(hours=1), 0.5, 10, 5)
-    with pytest.raises(UsageError, match="good .* is more than total"):
+    with pytest.raises(UsageError, match=r"good .* is more than total"):
         record(acme, [good, bad], actor="test")
     assert count_measurements(acme) == 0
 
@@ -128,9 +128,9 @@ def test_import_is_idempotent_and_all_or_nothing(acme: Session, tmp_path: Path) 
     )
     with pytest.raises(NotFoundError, match=r"broken.csv:3: .*no KPI 'nope'"):
         import_file(acme, broken, actor="test")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kpi,at,value\nAPI#p95-latency,yesterday,1\n")
     with pytest.raises(SpecError):
-        bad = tmp_path / "bad.csv"
-        bad.write_text("kpi,at,value\nAPI#p95-latency,yesterday,1\n")
         import_file(acme, bad, actor="test")
     assert count_measurements(acme) == 3
 
