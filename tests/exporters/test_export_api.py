@@ -15,8 +15,8 @@ def test_public_surface_is_small_and_sorted() -> None:
     assert sorted(orgplane.exporters.__all__) == orgplane.exporters.__all__
 
 
-def test_formats_are_the_five_documented_ones() -> None:
-    assert FORMATS == ("markdown", "mermaid", "dot", "json", "backstage")
+def test_formats_are_the_six_documented_ones() -> None:
+    assert FORMATS == ("markdown", "mermaid", "dot", "json", "backstage", "openslo")
 
 
 def test_unknown_format_is_a_usage_error_naming_every_format(small_org: Org) -> None:

@@ -108,3 +108,9 @@ def test_values_near_one_keep_their_nines() -> None:
     assert format_value(0.99999996, objective) == "99.999996%"
     assert format_value(0.9995, objective) == "99.95%"
     assert format_value(0.5, objective) == "50%"
+
+
+def test_a_target_at_the_end_of_the_scale_is_met_when_reached() -> None:
+    objective = parse_objective("100% inventory accuracy")
+    assert assess(objective, _values([1.0]), DAYS_28).status is Status.MET
+    assert assess(objective, _values([0.99]), DAYS_28).status is Status.BREACHED

@@ -14,7 +14,7 @@ from orgplane.services import apply_spec
 from orgplane.services.measurements import Measurement, import_file, record, resolve_kpi
 from orgplane.services.scorecard import score_org, sparklines
 from orgplane.spec.loader import load_spec_text
-from orgplane.store.kpi_series import list_series
+from orgplane.store.kpi_series import list_series, set_demo
 from orgplane.store.measurements import count_measurements
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -174,3 +174,14 @@ def test_a_group_scorecard_covers_its_subtree_only(acme: Session) -> None:
     card = score_org(acme, "ACME", NOW, group_path="PLAT/DB")
     assert [g.group.path for g in card.groups] == ["PLAT/DB"]
     assert card.rollup.total == 2
+
+
+def test_real_measurements_replace_demo_data(acme: Session) -> None:
+    series = resolve_kpi(acme, "API#p95-latency")
+    record(acme, [Measurement("API#p95-latency", NOW - timedelta(days=1), 0.001)], actor="demo")
+    set_demo(acme, [series.id], True)
+    acme.commit()
+    result = record(acme, [Measurement("API#p95-latency", NOW, 0.004)], actor="test")
+    assert result.demo_cleared == ["ACME:PLAT/API#p95-latency"]
+    assert count_measurements(acme, [series.id]) == 1
+    assert not resolve_kpi(acme, "API#p95-latency").demo

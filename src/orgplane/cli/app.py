@@ -11,6 +11,7 @@ from orgplane.cli.apply import apply_command
 from orgplane.cli.audit import audit_command
 from orgplane.cli.console import SpecLoadError
 from orgplane.cli.db import db_app
+from orgplane.cli.demo import demo_app
 from orgplane.cli.deps import deps
 from orgplane.cli.dev import dev_app
 from orgplane.cli.export import export_command, schema
@@ -60,6 +61,7 @@ def create_app() -> typer.Typer:
     app.command("audit")(audit_command)
     app.add_typer(kpi_app, name="kpi")
     app.command("scorecard")(scorecard_command)
+    app.add_typer(demo_app, name="demo")
     app.add_typer(dev_app, name="dev")
     return app
 

@@ -11,6 +11,7 @@ import typer
 
 from orgplane.cli.console import err, load, print_raw, write_text_atomically
 from orgplane.exporters import export, export_json_schema
+from orgplane.exporters.openslo import OpenSloExport, openslo_export
 from orgplane.spec.schema import spec_json_schema
 
 __all__ = ["ExportFormat", "export_command", "schema"]
@@ -24,6 +25,7 @@ class ExportFormat(StrEnum):
     DOT = "dot"
     JSON = "json"
     BACKSTAGE = "backstage"
+    OPENSLO = "openslo"
 
 
 def export_command(
@@ -37,14 +39,27 @@ def export_command(
     ] = None,
 ) -> None:
     """Render the org as FORMAT: markdown (the documents' own tables and trees), mermaid,
-    dot, json (described by `orgplane schema --export`), or backstage (catalog-info YAML)."""
+    dot, json (described by `orgplane schema --export`), backstage (catalog-info YAML), or
+    openslo (the SLO-type KPIs as OpenSLO v1; how many KPIs were skipped, and why, goes to
+    stderr)."""
     loaded = load(spec)
-    text = export(loaded.org, fmt.value, loaded.index)
+    slos = openslo_export(loaded.org, loaded.index) if fmt is ExportFormat.OPENSLO else None
+    text = slos.text if slos is not None else export(loaded.org, fmt.value, loaded.index)
     if output is None:
         print_raw(text)
     else:
         write_text_atomically(output, text)
         err().print(f"wrote {output} ({len(text.encode()):,} bytes)")
+    if slos is not None:
+        _report_skipped(slos)
+
+
+def _report_skipped(slos: OpenSloExport) -> None:
+    """How many KPIs became SLOs, and how many were left out for each reason (stderr)."""
+    console = err()
+    console.print(f"openslo: {slos.exported} KPIs exported as SLOs, {len(slos.skipped)} skipped")
+    for reason, count in slos.skipped_by_reason().items():
+        console.print(f"  {count:>4}  {reason}")
 
 
 def schema(

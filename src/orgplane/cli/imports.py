@@ -1,4 +1,5 @@
-"""``orgplane import``: Markdown org documents → an org spec, with an import report."""
+"""``orgplane import``: Markdown org documents (and OpenSLO files) → an org spec, with an
+import report."""
 
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ class ReportFormat(StrEnum):
 
 def import_command(
     documents: Annotated[
-        list[Path], typer.Argument(metavar="DOC...", help="Markdown documents about one org.")
+        list[Path],
+        typer.Argument(
+            metavar="DOC...", help="Markdown documents, or OpenSLO YAML files, about one org."
+        ),
     ],
     out_dir: Annotated[
         Path | None,
@@ -49,6 +53,9 @@ def import_command(
     kept as a note; the report lists the notes with their source lines. Importing the
     same documents twice writes the same bytes. A document that cannot be read is
     reported and left out (exit 1); when none can be read, nothing is written (exit 2).
+
+    OpenSLO files (YAML with `apiVersion: openslo/v1`) add their SLOs as KPIs, on the
+    group their service names or on a new one (docs/openslo.md).
     """
     if out_dir is None and not dry_run:
         raise UsageError("say where to write the spec with --out DIR, or use --dry-run")

@@ -125,6 +125,8 @@ def _print_ingest(result: IngestResult, as_json: bool) -> None:
     if as_json:
         print_raw(json.dumps(result.to_json(), indent=2))
         return
+    for ref in result.demo_cleared:
+        err().print(f"{ref}: its demo measurements were deleted (real ones arrived)")
     for ref in sorted(set(result.added) | set(result.skipped)):
         added, skipped = result.added.get(ref, 0), result.skipped.get(ref, 0)
         known = f", {skipped} already stored" if skipped else ""

@@ -1,6 +1,9 @@
-"""Import Markdown documents: read, build, assemble, and account for every line.
+"""Import Markdown documents (and OpenSLO files): read, build, assemble, and account for
+every line.
 
-Imports the other ``importers`` modules, ``model`` and ``errors``.
+Imports the other ``importers`` modules, ``model`` and ``errors``. A file whose YAML has
+``apiVersion: openslo/…`` is read by ``importers.openslo``: its SLOs become KPIs on the
+org the Markdown documents make, or on an org of their own.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from orgplane.importers.assemble import to_org
 from orgplane.importers.builder import build
 from orgplane.importers.gcpause import paused_gc
 from orgplane.importers.markdown import Document, read_markdown
+from orgplane.importers.openslo import OpenSloFile, import_openslo, looks_like_openslo, read_openslo
 from orgplane.importers.report import ImportReport
 from orgplane.model import Location, Org
 
@@ -67,20 +71,34 @@ def _import(documents: list[Document]) -> ImportResult:
 
 
 def import_paths(paths: list[Path]) -> ImportResult:
-    """Read Markdown files and import them. A file that cannot be read is reported (with
-    its line where there is one) and the others are still imported; ``SpecReadError``
-    only when no file can be read."""
+    """Read Markdown and OpenSLO files and import them. A file that cannot be read is
+    reported (with its line where there is one) and the others are still imported;
+    ``SpecReadError`` only when no file can be read."""
     documents: list[Document] = []
+    slo_files: list[OpenSloFile] = []
     unreadable: list[Diagnostic] = []
     with paused_gc():
         for path in paths:
             try:
-                documents.append(read_markdown(path, str(path)))
+                if looks_like_openslo(path):
+                    slo_files.append(read_openslo(path, str(path)))
+                else:
+                    documents.append(read_markdown(path, str(path)))
             except SpecReadError as exc:
                 unreadable.extend(exc.diagnostics)
-        if not documents:
+        if not documents and not slo_files:
             raise SpecReadError(unreadable)
-        result = import_documents(documents)
+        result = import_documents(documents) if documents else None
+        if slo_files:
+            report = result.report if result is not None else ImportReport()
+            org, left_out = import_openslo(
+                slo_files, org=result.org if result is not None else None, report=report
+            )
+            unreadable.extend(left_out)
+            if org is None:
+                raise SpecReadError(unreadable)
+            result = ImportResult(org, report)
+        assert result is not None  # documents or OpenSLO files were read
     for diagnostic in unreadable:
         location = Location(diagnostic.file, diagnostic.line, diagnostic.col)
         result.report.problem(location, f"not imported: {diagnostic.message}")

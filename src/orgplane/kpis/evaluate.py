@@ -25,7 +25,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from orgplane.kpis.budget import BURN_ALERTS, bad_share, budget_of, is_slo, remaining_budget
-from orgplane.kpis.objective import Comparator, Kind, Objective, Period
+from orgplane.kpis.objective import Comparator, Kind, Objective, Period, Unit
 from orgplane.kpis.windows import PERIOD_SECONDS
 
 __all__ = [
@@ -189,7 +189,7 @@ def assess(
     slo = is_slo(objective)
     if not compare(comparator, value, target):
         status = Status.BREACHED
-    elif not slo and _close(comparator, value, target):
+    elif not slo and _close(comparator, value, target) and not _at_the_limit(objective, target):
         # An SLO's margin is its error budget, not a share of its target.
         status = Status.AT_RISK
     else:
@@ -214,6 +214,16 @@ def _target(objective: Objective) -> tuple[float, Comparator]:
     assert objective.value is not None
     assert objective.comparator is not None
     return objective.value, objective.comparator
+
+
+def _at_the_limit(objective: Objective, target: float) -> bool:
+    """A target at the end of the scale ("100% inventory accuracy", "PII Incident = 0"
+    as "≤ 0%"): meeting it cannot be done by a wider margin, so it is never at risk."""
+    if objective.unit is not Unit.RATIO:
+        return False
+    if objective.comparator in (Comparator.GE, Comparator.GT):
+        return target >= 1
+    return target <= 0
 
 
 def _close(comparator: Comparator, value: float, target: float) -> bool:

@@ -23,8 +23,8 @@ from orgplane.model import SourceType
 from orgplane.services.measurement_files import FileRecord, read_measurement_file
 from orgplane.services.prometheus import default_lookback, fetch_samples
 from orgplane.store import audit, begin_write, group_queries, orgs
-from orgplane.store.kpi_series import Series, find_series, list_series
-from orgplane.store.measurements import insert_measurements, latest_at, to_ms
+from orgplane.store.kpi_series import Series, find_series, list_series, set_demo
+from orgplane.store.measurements import delete_measurements, insert_measurements, latest_at, to_ms
 
 __all__ = [
     "IngestResult",
@@ -58,6 +58,8 @@ class IngestResult:
 
     added: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    #: KPIs whose demo measurements were deleted because real ones arrived.
+    demo_cleared: list[str] = field(default_factory=list)
 
     @property
     def total_added(self) -> int:
@@ -75,6 +77,7 @@ class IngestResult:
                 ref: {"added": self.added.get(ref, 0), "skipped": self.skipped.get(ref, 0)}
                 for ref in sorted(set(self.added) | set(self.skipped))
             },
+            **({"demo_cleared": sorted(self.demo_cleared)} if self.demo_cleared else {}),
         }
 
 
@@ -219,10 +222,15 @@ def _store(
     try:
         begin_write(session)
         for series, group in by_series.values():
+            ref = f"{series.org_code}:{series.ref}"
+            if series.demo:
+                # Real measurements replace a KPI's demo data: the two never mix.
+                delete_measurements(session, [series.id])
+                set_demo(session, [series.id], False)
+                result.demo_cleared.append(ref)
             added = insert_measurements(
                 session, ((series.id, to_ms(m.at), m.value, m.good, m.total) for m in group)
             )
-            ref = f"{series.org_code}:{series.ref}"
             result.added[ref] = added
             result.skipped[ref] = len(group) - added
         if result.total_added:
