@@ -30,6 +30,7 @@ __all__ = [
     "Series",
     "fetch_series",
     "find_series",
+    "list_demo_series",
     "list_series",
     "objective_of",
     "series_by_id",
@@ -312,6 +313,18 @@ def series_by_id(session: Session, series_id: int) -> Series | None:
     table = table_of(KpiSeriesRow)
     row = session.execute(_select().where(table.c.id == series_id)).first()
     return _series(row) if row is not None else None
+
+
+def list_demo_series(session: Session, org_code: str) -> list[Series]:
+    """Series of ``org_code`` flagged as holding demo measurements, retired ones too (a
+    KPI that left the spec keeps its demo measurements until they are cleared)."""
+    table = table_of(KpiSeriesRow)
+    statement = (
+        _select()
+        .where(table.c.org_code == org_code, table.c.demo.is_(True))
+        .order_by(table.c.group_path, table.c.position, table.c.id)
+    )
+    return [_series(row) for row in session.execute(statement)]
 
 
 def set_demo(session: Session, series_ids: Sequence[int], demo: bool) -> None:
