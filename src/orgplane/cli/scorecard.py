@@ -7,11 +7,11 @@ roll-ups (``--depth`` goes deeper); with GROUP: that group's subtree with every 
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from pydantic_core import to_json
 from rich.table import Table
 from rich.text import Text
 
@@ -104,13 +104,10 @@ def scorecard_command(
             lines = sparklines(session, [k for g in shown for k in g[1]], buckets=12)
             cards.append((card, shown, lines))
     if output_format is ScoreFormat.JSON:
-        print_raw(
-            json.dumps(
-                [scorecard_json(card, lines) for card, _, lines in cards],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        # pydantic-core's encoder: the stdlib's pure-Python indenting one takes seconds
+        # for the 60,000 KPIs of a large org.
+        data = [scorecard_json(card, lines) for card, _, lines in cards]
+        print_raw(to_json(data, indent=2).decode())
         return
     for card, shown, lines in cards:
         out().print(_table(card, shown, lines))
