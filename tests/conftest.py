@@ -19,7 +19,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from orgplane.store import create_engine, upgrade
+from tests.cli_run import run
 from tests.db import PostgresServer
+
+__all__ = ["BACKENDS", "run"]
 
 BACKENDS = ["sqlite", "postgresql"]
 

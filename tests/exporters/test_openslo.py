@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from orgplane.cli import main
 from orgplane.exporters import export
 from orgplane.exporters.openslo import SKIP_REASONS, dns_label, openslo_export
 from orgplane.model import Org, OrgIndex
 from orgplane.spec import load_spec
 from orgplane.spec.examples import bundled_examples
+from tests.cli_run import Run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "openslo"
 ORG = FIXTURES / "org"
@@ -479,32 +478,8 @@ def test_names_are_dns_labels_unique_per_kind_and_stable(acme: Org) -> None:
 # -- the command ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., _Result]:
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("ORGPLANE_SPEC", raising=False)
-
-    def invoke(*args: str) -> _Result:
-        with pytest.raises(SystemExit) as info:
-            main(list(args))
-        captured = capsys.readouterr()
-        code = info.value.code
-        return _Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
-
-
 def test_export_openslo_prints_the_stream_and_reports_skipped_kpis(
-    run: Callable[..., _Result], tmp_path: Path
+    run: Run, tmp_path: Path
 ) -> None:
     cipo = str(next(p for p in bundled_examples() if p.name == "cipo"))
     result = run("export", "openslo", "--spec", cipo)
@@ -525,7 +500,7 @@ def test_export_openslo_prints_the_stream_and_reports_skipped_kpis(
     assert written.err.startswith(f"wrote {target} (")
 
 
-def test_the_docs_show_what_export_writes(run: Callable[..., _Result], tmp_path: Path) -> None:
+def test_the_docs_show_what_export_writes(run: Run, tmp_path: Path) -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "openslo.md").read_text("utf-8")
     export_section = docs.split("## Export")[1].split("### Which KPIs")[0]
     summary = export_section.split("```text\n")[1].split("```")[0]

@@ -3,13 +3,10 @@ same objectives, windows and queries, and bad input is one positioned error."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from orgplane.cli import main
 from orgplane.errors import SpecReadError
 from orgplane.exporters import export
 from orgplane.exporters.openslo import openslo_export
@@ -21,6 +18,7 @@ from orgplane.model import Kpi, Org, OrgIndex
 from orgplane.model.source import SourcedDict
 from orgplane.spec import load_spec
 from orgplane.spec.examples import bundled_examples
+from tests.cli_run import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "openslo"
@@ -516,33 +514,7 @@ def test_an_unknown_indicator_ref_names_the_missing_sli(tmp_path: Path) -> None:
 # -- the command ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., _Result]:
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("ORGPLANE_SPEC", raising=False)
-
-    def invoke(*args: str) -> _Result:
-        with pytest.raises(SystemExit) as info:
-            main(list(args))
-        captured = capsys.readouterr()
-        code = info.value.code
-        return _Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
-
-
-def test_import_writes_a_valid_spec_from_openslo_files(
-    run: Callable[..., _Result], tmp_path: Path
-) -> None:
+def test_import_writes_a_valid_spec_from_openslo_files(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "spec"
     result = run("import", *map(str, DOCUMENTED), "--out", str(out))
     assert result.code == 0, result.err
@@ -553,9 +525,7 @@ def test_import_writes_a_valid_spec_from_openslo_files(
     assert exported.err.startswith("openslo: 7 KPIs exported as SLOs, 0 skipped")
 
 
-def test_import_of_a_bad_openslo_file_is_one_line_and_exit_2(
-    run: Callable[..., _Result], tmp_path: Path
-) -> None:
+def test_import_of_a_bad_openslo_file_is_one_line_and_exit_2(run: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         _SLO.replace("28d\n      isRolling: true", "1w\n      isRolling: false"), encoding="utf-8"
@@ -573,7 +543,7 @@ def test_import_of_a_bad_openslo_file_is_one_line_and_exit_2(
 
 
 def test_the_docs_show_what_import_prints(
-    run: Callable[..., _Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     docs = (ROOT / "docs" / "openslo.md").read_text(encoding="utf-8")
     shown = docs.split("Importing the CIPO export above on its own:\n\n```text\n")[1]

@@ -224,35 +224,9 @@ _COLUMNS = (
 
 
 def _series(row: Sequence[Any]) -> Series:
-    (
-        id_,
-        org_code,
-        group_path,
-        kpi_id,
-        position,
-        text,
-        name,
-        weight,
-        window,
-        source,
-        demo,
-        active,
-    ) = row
-    return Series(
-        id_,
-        org_code,
-        group_path,
-        kpi_id,
-        position,
-        text,
-        name,
-        weight,
-        objective_of(text),
-        window,
-        source,
-        demo,
-        active,
-    )
+    # ``_COLUMNS`` in order, with the objective (parsed from the text) after the weight.
+    values = [*row[:8], objective_of(row[5]), *row[8:]]
+    return Series(*values)
 
 
 def _select() -> Any:
