@@ -3,6 +3,7 @@
 Run from the repository root::
 
     uv run python bench/bench_api.py [--out DIR] [--db FILE] [--duration S] [--rounds N]
+        [--workers N]
 
 Needs ``wrk`` (Debian: ``apt-get install wrk``). Benchmarks are not part of CI, so
 ``scripts/test`` does not install it; this script says so and stops when it is missing.
@@ -11,18 +12,23 @@ Needs ``wrk`` (Debian: ``apt-get install wrk``). Benchmarks are not part of CI, 
    entries) into DIR, or a temporary folder, unless DIR already holds one.
 2. Applies it as a user would, ``orgplane db upgrade`` then ``orgplane apply``, into a
    new SQLite file (``--db FILE`` keeps the file and reuses it on the next run).
-3. Starts ``orgplane serve --no-apply --db …`` (one process, one uvicorn worker) and
-   waits for /readyz.
-4. Load, with wrk (``--connections`` connections, 2 threads, ``--duration`` seconds per
+3. Starts ``orgplane serve --no-apply --db … --workers N`` (``--workers``, default 1)
+   and waits for /readyz.
+4. Cold answers: every path of the two hot scenarios below once, in turn, on one
+   connection, before anything else asks for them — each one a miss of the server's
+   kept answers (``api/snapshots.py``), so this is the cost of building an answer.
+5. Load, with wrk (``--connections`` connections, 2 threads, ``--duration`` seconds per
    run, ``--latency``), in ``--rounds`` rounds, the order of the scenarios reversed
    every other round so that a drifting machine favours none of them:
    ``/healthz`` (the baseline); ``GET /api/orgs/GEN/groups/<code>`` rotating over
    real, unambiguous group codes; ``GET /api/orgs/GEN/lookups/owner?entry=<id>``
-   rotating over real catalog ids (a wrk Lua script per scenario). Each scenario's
-   requests/s is compared with /healthz's *in the same round*; the report gives the
-   median over rounds. Then each scenario once more on one connection: its latency
-   when nothing queues.
-5. Every list, at page 1 and deep pages: follows ``next_cursor`` (``limit=50``) to page
+   rotating over real catalog ids (a wrk Lua script per scenario). Before the rounds,
+   each scenario is warmed up with short wrk runs until its requests/s stop rising (every
+   worker has met every path). Each scenario's requests/s is compared with /healthz's
+   *in the same round* and the same worker count; the report gives the median over
+   rounds. Then each scenario once more on one connection: its latency when nothing
+   queues.
+6. Every list, at page 1 and deep pages: follows ``next_cursor`` (``limit=50``) to page
    100 and 1,000 (or the last page), then times each of those pages (median of 5, one
    keep-alive connection, nothing else running), and the unpaged lists once.
 
@@ -118,19 +124,29 @@ class Client:
 class Server:
     port: int
     pid: int
+    workers: int
 
     def cpu_seconds(self) -> float:
-        """CPU time the server process has used so far (all its threads, user + system)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time the server has used so far: every process of its process group (the
+        uvicorn workers too), all their threads, user + system."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a process that just ended
+            if int(fields[2]) == self.pid:  # its process group
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def _server(db_url: str, log: Path) -> Iterator[Server]:
+def _server(db_url: str, log: Path, workers: int) -> Iterator[Server]:
     port = _free_port()
+    command = ["serve", "--no-apply", "--db", db_url, "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*_orgplane(), "serve", "--no-apply", "--db", db_url, "--port", str(port)],
+            [*_orgplane(), *command, "--workers", str(workers)],
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -148,7 +164,7 @@ def _server(db_url: str, log: Path) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("orgplane serve was not ready after 120 s")
             time.sleep(0.2)
-        yield Server(port, process.pid)
+        yield Server(port, process.pid, workers)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -234,6 +250,42 @@ def _wrk(server: Server, script: Path, *, connections: int, threads: int, durati
     return Load(rps, _ms(latency["50"]), _ms(latency["99"]), total, errors, cpu * 1000 / total)
 
 
+def _warm_up(server: Server, script: Path, *, connections: int, threads: int) -> int:
+    """Short wrk runs until requests/s stop rising (at most 20): every worker has then
+    met every path, and the rounds measure the steady state. The runs it took."""
+    best = 0.0
+    for run in range(1, 21):
+        rps = _wrk(server, script, connections=connections, threads=threads, duration=3)
+        if run > 1 and rps.requests_per_second < best * 1.05:
+            return run
+        best = max(best, rps.requests_per_second)
+    return 20
+
+
+@dataclass(frozen=True, slots=True)
+class Cold:
+    requests: int
+    p50_ms: float
+    p99_ms: float
+    cpu_ms: float
+
+
+def _cold(server: Server, paths: list[str]) -> Cold:
+    """Each path once, in turn, on one connection: answers nobody asked for yet."""
+    client = Client(server.port)
+    cpu_before = server.cpu_seconds()
+    times = []
+    for path in paths:
+        status, body, seconds = client.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+        times.append(seconds * 1000)
+    cpu = server.cpu_seconds() - cpu_before
+    times.sort()
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    return Cold(len(paths), statistics.median(times), p99, cpu * 1000 / len(paths))
+
+
 # --- lists -------------------------------------------------------------------------
 
 
@@ -291,6 +343,7 @@ def _lists(client: Client, admin: Client, sample: dict[str, str]) -> list[ListTi
         ("catalog, owner=<squad>", f"{base}/catalog", {"owner": sample["owner"]}),
         (f"catalog, q={sample['catalog_word']}", f"{base}/catalog", {"q": sample["catalog_word"]}),
         ("findings", f"{base}/findings", {}),
+        ("applies", f"{base}/applies", {}),
     ]
     out = [_paged(client, name, path, params) for name, path, params in paged]
     out.append(_paged(admin, "audit (admin token)", "/api/audit", {}))
@@ -303,7 +356,6 @@ def _unpaged(client: Client, sample: dict[str, str]) -> list[tuple[str, float]]:
     paths = [
         ("tree (every group)", f"{base}/tree"),
         ("tree, depth=2", f"{base}/tree?depth=2"),
-        ("applies", f"{base}/applies"),
         ("children of a department", f"{base}/groups/{sample['department']}/children"),
         ("members of a squad", f"{base}/groups/{squad}/members"),
         ("kpis of a squad", f"{base}/groups/{squad}/kpis"),
@@ -372,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the three scenarios")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="orgplane serve --workers")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -389,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generated {summary} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
         db = args.db or scratch / "bench.db"
         url = _prepare_database(out, db)
-        with _server(url, scratch / "server.log") as server:
+        with _server(url, scratch / "server.log", args.workers) as server:
             _run(args, server, url, scratch)
     return 0
 
@@ -408,18 +461,19 @@ def _run(args: argparse.Namespace, server: Server, url: str, scratch: Path) -> N
         .split()[-1]
     )
     codes, entries, sample = _sample(client)
-    scripts = {
-        "healthz": _lua(["/healthz"], scratch, "healthz"),
-        "group": _lua([f"/api/orgs/{ORG}/groups/{c}" for c in codes], scratch, "group"),
-        "owner": _lua(
-            [f"/api/orgs/{ORG}/lookups/owner?{urlencode({'entry': e})}" for e in entries],
-            scratch,
-            "owner",
-        ),
+    paths = {
+        "healthz": ["/healthz"],
+        "group": [f"/api/orgs/{ORG}/groups/{c}" for c in codes],
+        "owner": [f"/api/orgs/{ORG}/lookups/owner?{urlencode({'entry': e})}" for e in entries],
     }
+    scripts = {name: _lua(found, scratch, name) for name, found in paths.items()}
+    cold = {name: _cold(server, paths[name]) for name in ("group", "owner")}
+    for name, result in cold.items():
+        print(f"cold: {name} {result}", file=sys.stderr)
     load = {"connections": args.connections, "threads": args.threads, "duration": args.duration}
-    for script in scripts.values():  # warm up: imports, caches, the pool, SQLite's pages
-        _wrk(server, script, connections=args.connections, threads=args.threads, duration=2)
+    for name, script in scripts.items():  # warm up: imports, kept answers, SQLite's pages
+        warm = _warm_up(server, script, connections=args.connections, threads=args.threads)
+        print(f"warmed up {name} in {warm} runs of 3 s", file=sys.stderr)
     runs: dict[str, list[Load]] = {name: [] for name in scripts}
     for round_ in range(args.rounds):
         order = list(scripts) if round_ % 2 == 0 else list(reversed(scripts))
@@ -432,13 +486,14 @@ def _run(args: argparse.Namespace, server: Server, url: str, scratch: Path) -> N
     }
     lists = _lists(client, Client(port, token), sample)
     unpaged = _unpaged(client, sample)
-    _report(args, runs, quiet, lists, unpaged, len(codes), len(entries), sample)
+    _report(args, runs, quiet, cold, lists, unpaged, len(codes), len(entries), sample)
 
 
 def _report(
     args: argparse.Namespace,
     runs: dict[str, list[Load]],
     quiet: dict[str, Load],
+    cold: dict[str, Cold],
     lists: list[ListTiming],
     unpaged: list[tuple[str, float]],
     codes: int,
@@ -461,8 +516,8 @@ def _report(
         f"Machine: {os.cpu_count()} cores (shared), {platform.system()}, Python "
         f"{platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, FastAPI "
         f"{fastapi.__version__}, uvicorn {uvicorn.__version__}, SQLite "
-        f"{__import__('sqlite3').sqlite_version}; one server process, one worker; wrk on the "
-        f"same machine.\nLoad: wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
+        f"{__import__('sqlite3').sqlite_version}; orgplane serve --workers {args.workers}; wrk "
+        f"on the same machine.\nLoad: wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
         f"--latency, {rounds} rounds; group codes rotate over {codes} unambiguous codes, "
         f"owner lookups over {entries} catalog ids.\n"
     )
@@ -490,6 +545,14 @@ def _report(
         f"{name} " + ", ".join(f"{run.requests_per_second:.0f}" for run in runs[name])
         for name in runs
     ))  # fmt: skip
+    print("\nCold answers (each path once, one connection, before any load):\n")
+    print("| Scenario | requests | p50 ms | p99 ms | server CPU ms/request |")
+    print("|---|---:|---:|---:|---:|")
+    for name, result in cold.items():
+        print(
+            f"| {titles[name]} | {result.requests} | {result.p50_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {result.cpu_ms:.2f} |"
+        )
 
     print("\nLists (limit=50; ms, median of 5 requests of the same page; one connection):\n")
     print("| List | pages followed | page 1 | page 100 | page 1,000 | last page | max |")

@@ -35,6 +35,7 @@ REAL = {
     "ref": "data-platform-team",
     "person": "eng-1",
     "role": "data-infrastructure-lead",
+    "kpi": "data-platform-team#availability",
 }
 
 

@@ -60,6 +60,11 @@ REAL_PATHS: dict[str, list[dict[str, str]]] = {
 REAL_QUERIES: dict[str, list[tuple[str, str]]] = {
     "group": [("CIPO", "1B"), ("CIPO", "1D/D-1"), ("CIPO", "U-RE1"), ("DIT", "mlops-team")],
     "entry": [("DIT", "kafka"), ("DIT", "airflow")],
+    "kpi": [
+        ("CIPO", "B-1#api-uptime"),
+        ("CIPO", "1B/B-2#p95-latency"),
+        ("IOT", "IOT#availability"),
+    ],
 }
 #: Specs for POST /api/apply: a valid one, and one the validator refuses. As mappings:
 #: schemathesis writes a body for application/yaml as YAML (a string would arrive as
@@ -109,6 +114,22 @@ def schema(server: Server) -> schemathesis.BaseSchema:
     return schemathesis.openapi.from_asgi("/api/openapi.json", server.app)
 
 
+#: Bodies for POST /api/orgs/CIPO/measurements: measurements of real KPIs.
+MEASUREMENTS: list[dict[str, Any]] = [
+    {"measurements": [{"kpi": "B-1#api-uptime", "at": "2026-11-20T10:00:00Z", "value": 0.999}]},
+    {
+        "measurements": [
+            {
+                "kpi": "1B/B-2#p95-latency",
+                "at": "2026-11-21T10:00:00+01:00",
+                "value": 0.004,
+            },
+            {"kpi": "B-1#api-uptime", "at": 1795000000, "value": 1, "good": 10, "total": 10},
+        ]
+    },
+]
+
+
 def _cases(
     schema: schemathesis.BaseSchema, operation: str, mode: GenerationMode
 ) -> st.SearchStrategy[Any]:
@@ -126,8 +147,13 @@ def _cases(
                 strategies.append(
                     api_operation.as_strategy(path_parameters={"org": org}, query={name: value})
                 )
-        if method == "POST":
+        if path == "/api/apply":
             strategies += [api_operation.as_strategy(body=spec) for spec in SPECS]
+        if path.endswith("/measurements") and method == "POST":
+            strategies += [
+                api_operation.as_strategy(path_parameters={"org": "CIPO"}, body=body)
+                for body in MEASUREMENTS
+            ]
     # Hypothesis starts from the simplest choices, the first branch: real data first,
     # so the first cases get past the 404 of an unknown org.
     strategies.append(api_operation.as_strategy(generation_mode=mode))
@@ -172,9 +198,10 @@ def _answered(server: Server, operation: str, status: int) -> float:
 def test_every_answer_keeps_to_the_openapi_document(
     server: Server, schema: schemathesis.BaseSchema, operation: str
 ) -> None:
-    before = _answered(server, operation, 200)
+    ok = 201 if operation.startswith("POST ") and operation.endswith("/measurements") else 200
+    before = _answered(server, operation, ok)
     _run(server, schema, operation, GenerationMode.POSITIVE, CONFORMANCE)
-    assert _answered(server, operation, 200) > before, "no case got past the 4xx answers"
+    assert _answered(server, operation, ok) > before, "no case got past the 4xx answers"
 
 
 def test_invalid_input_is_refused_with_a_4xx(

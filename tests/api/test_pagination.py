@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from orgplane.api.pagination import Cursor
+from orgplane.settings import DEV_SECRET
 from tests.api.conftest import Server, assert_problem
 
 #: Every paginated list, with filters that leave several pages of items.
@@ -97,8 +99,6 @@ def test_a_cursor_of_another_list_is_a_400_problem(served: Server) -> None:
 
 
 def test_a_cursor_made_with_another_secret_is_a_400_problem(served: Server) -> None:
-    from orgplane.api.pagination import Cursor
-
     forged = Cursor("someone else's secret").encode("groups:CIPO:None:None:", ["1A"])
     response = served.client.get("/api/orgs/CIPO/groups", params={"cursor": forged})
     assert_problem(response, 400)
@@ -146,3 +146,75 @@ def test_catalog_filters_by_kind_owner_and_words(served: Server) -> None:
     words = walk(served, "/api/orgs/DIT/catalog", {"q": "kafka"}, 500)
     assert words
     assert all("kafka" in str(e).lower() for e in words)
+
+
+#: Roles whose escalation orders repeat and are missing: a keyset must cross both.
+ROLES_SPEC = """\
+org:
+  code: PAG
+  name: Paging
+roles:
+- {id: r-a, name: A, escalation_order: 2}
+- {id: r-b, name: B}
+- {id: r-c, name: C, escalation_order: 1}
+- {id: r-d, name: D, escalation_order: 2}
+- {id: r-e, name: E}
+- {id: r-f, name: F, escalation_order: 10}
+- {id: r-g, name: G, escalation_order: 1}
+"""
+
+
+def _apply(server: Server, body: str) -> None:
+    response = server.client.post(
+        "/api/apply",
+        content=body.encode(),
+        headers={**server.auth("editor"), "Content-Type": "application/yaml"},
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_roles_page_by_escalation_order_then_id_those_without_one_last(fresh: Server) -> None:
+    _apply(fresh, ROLES_SPEC)
+    expected = ["r-c", "r-g", "r-a", "r-d", "r-f", "r-b", "r-e"]
+    for limit in (1, 2, 3, 6, 7, 50):
+        roles = walk(fresh, "/api/orgs/PAG/roles", {}, limit)
+        assert [r["id"] for r in roles] == expected, f"limit={limit}"
+
+
+def test_the_apply_history_pages_newest_first(fresh: Server) -> None:
+    for version in range(5):
+        _apply(fresh, ROLES_SPEC.replace("name: Paging", f"name: Paging {version}"))
+    history = walk(fresh, "/api/orgs/PAG/applies", {}, 500)
+    assert len(history) == 5
+    ids = [entry["id"] for entry in history]
+    assert ids == sorted(ids, reverse=True)
+    for limit in (1, 2, 4):
+        assert walk(fresh, "/api/orgs/PAG/applies", {}, limit) == history, f"limit={limit}"
+
+
+def test_findings_page_by_their_place_with_filters(served: Server) -> None:
+    everything = walk(served, "/api/orgs/CIPO/findings", {}, 500)
+    for severity in ("error", "info"):
+        expected = [f for f in everything if f["severity"] == severity]
+        assert len(expected) >= 2
+        for limit in (1, 2):
+            found = walk(served, "/api/orgs/CIPO/findings", {"severity": severity}, limit)
+            assert found == expected, (severity, limit)
+
+
+@pytest.mark.parametrize(
+    ("path", "scope", "key"),
+    [
+        ("/api/orgs/IOT/roles", "roles:IOT", [3]),  # an offset, as older servers made them
+        ("/api/orgs/IOT/roles", "roles:IOT", ["r", "s"]),
+        ("/api/orgs/IOT/roles", "roles:IOT", [True, "s"]),
+        ("/api/orgs/CIPO/applies", "applies:CIPO", ["1"]),
+        ("/api/orgs/CIPO/findings", "findings:CIPO:None:None:position", [1, 2]),
+    ],
+)
+def test_a_signed_cursor_with_a_key_of_another_shape_is_a_400_problem(
+    served: Server, path: str, scope: str, key: list[Any]
+) -> None:
+    cursor = Cursor(DEV_SECRET).encode(scope, key)
+    problem = assert_problem(served.client.get(path, params={"cursor": cursor}), 400)
+    assert problem["type"].endswith("/bad-cursor")

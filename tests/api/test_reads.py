@@ -244,7 +244,9 @@ def test_the_findings_of_the_last_apply_are_the_validators(served: Server) -> No
 
 
 def test_the_apply_history_has_the_examples_first_apply(served: Server) -> None:
-    history = get(served, "/api/orgs/DIT/applies")
+    page = get(served, "/api/orgs/DIT/applies")
+    assert page["next_cursor"] is None
+    history = page["items"]
     assert len(history) == 1
     assert history[0]["actor"] == "tests"
     assert history[0]["changes"]["created"] is True

@@ -160,7 +160,11 @@ def _every_get(served: Server, org: str) -> list[tuple[str, dict[str, Any]]]:
         "role": roles,
         "entry": entries,
     }
-    query_samples = {"entry": [*entries, "automation"], "group": groups}
+    query_samples = {
+        "entry": [*entries, "automation"],
+        "group": groups,
+        "kpi": [f"{groups[0]}#availability", f"{groups[0]}#nope"],
+    }
     calls: list[tuple[str, dict[str, Any]]] = []
     for template, operations in document["paths"].items():
         operation = operations.get("get")

@@ -77,6 +77,8 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     assert _state_lines(first.output()) == dict.fromkeys(EXAMPLE_ORGS, "applied")
     assert "org CIPO applied, 2 errors on its findings page" in first.output()
     assert f"serving http://127.0.0.1:{first.port}/" in first.output()
+    # A first start offers demo measurements; without a terminal to ask on, it says how.
+    assert "no KPI measurements yet: 'orgplane demo measurements'" in first.output()
     status, _, _ = http_get(first.port, "/")
     assert status == 303  # to the first org's page
     status, content_type, body = http_get(first.port, "/orgs/CIPO")
@@ -93,11 +95,12 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     # Started again in the same folder: the examples are already there, nothing is written.
     second = serve(cwd=folder)
     assert _state_lines(second.output()) == dict.fromkeys(EXAMPLE_ORGS, "unchanged")
+    assert "no KPI measurements yet" not in second.output()  # offered once
     assert "migrating" in second.output()
     assert _org_codes(second) == EXAMPLE_ORGS
     applies = _json(second, "/api/orgs/CIPO/applies")
-    assert isinstance(applies, list)
-    assert len(applies) == 1  # the first start's apply only
+    assert isinstance(applies, dict)
+    assert len(applies["items"]) == 1  # the first start's apply only
     # SIGTERM (what systemd and docker send): a graceful stop too. Uvicorn re-raises the
     # signal once it has shut down, so the exit status may say "terminated by SIGTERM".
     assert second.stop(signal.SIGTERM) in (0, -signal.SIGTERM)
@@ -145,3 +148,87 @@ def test_a_public_address_needs_a_strong_secret(tmp_path: Path, secret: str | No
     ]
     assert not (tmp_path / "orgplane.db").exists()  # refused before touching anything
     assert not _listening(port)
+
+
+WORKERS_SPEC = """\
+org:
+  code: WRK
+  name: Workers
+groups:
+- code: A
+  name: {name}
+  leads: [ana]
+people:
+- {{id: ana, name: Ana Lima}}
+catalog:
+- {{id: svc, name: Service, kind: service, owner: A}}
+"""
+
+
+def test_several_workers_serve_one_database_and_see_each_others_writes(
+    tmp_path: Path, serve: Serve
+) -> None:
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "org.yaml").write_text(WORKERS_SPEC.format(name="First"), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'workers.db'}"
+    server = serve(str(folder), "--db", db, "--workers", "2")
+    output = server.output()
+    assert output.count("migrating") == 1  # migrated and applied once, before the workers
+    assert _state_lines(output) == {"WRK": "applied"}
+    assert f"serving http://127.0.0.1:{server.port}/, 2 worker processes" in output
+
+    def answers() -> set[str]:
+        """The group's name and its entry's owner's, as every worker says them: each
+        request on a new connection, which either worker may take."""
+        seen = set()
+        for _ in range(20):
+            group = _json(server, "/api/orgs/WRK/groups/A")
+            owner = _json(server, "/api/orgs/WRK/lookups/owner?entry=svc")
+            assert isinstance(group, dict)
+            assert isinstance(owner, dict)
+            seen |= {group["name"], *(o["name"] for o in owner["owners"])}
+        return seen
+
+    assert answers() == {"First"}  # and now kept by the workers
+    (folder / "org.yaml").write_text(WORKERS_SPEC.format(name="Second"), encoding="utf-8")
+    applied = run_orgplane(["apply", str(folder), "--db", db], cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert answers() == {"Second"}
+
+    assert server.stop(signal.SIGINT) == 0
+    assert "Traceback" not in server.output()
+    assert not _listening(server.port)
+
+
+def test_workers_must_be_at_least_one(tmp_path: Path) -> None:
+    refused = run_orgplane(["serve", "--workers", "0", "--port", str(free_port())], cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "--workers" in refused.stderr
+    assert not (tmp_path / "orgplane.db").exists()
+
+
+def test_the_workers_listen_on_a_socket_asyncio_knows_is_tcp() -> None:
+    """Connections accepted on it get TCP_NODELAY, so no answer waits for a delayed ACK
+    (uvicorn's own socket, proto 0, cost every kept-alive request ~40 ms)."""
+    from orgplane.cli.serve import _WorkersConfig
+
+    config = _WorkersConfig("orgplane.cli.serve:worker_app", port=free_port(), workers=2)
+    with config.bind_socket() as listening:
+        assert listening.family == socket.AF_INET
+        assert listening.proto == socket.IPPROTO_TCP
+        assert listening.get_inheritable()
+
+
+def test_serve_with_demo_fills_the_kpis_with_labelled_demo_data(
+    tmp_path: Path, serve: Serve
+) -> None:
+    server = serve("--demo")
+    assert "DEMO DATA: generated, not measured" in server.output()
+    card = _json(server, "/api/orgs/CIPO/scorecard")
+    assert isinstance(card, dict)
+    assert card["demo"] is True
+    assert card["rollup"]["counts"]["met"] > 0
+    status, _, body = http_get(server.port, "/orgs/CIPO/scorecard")
+    assert status == 200
+    assert b"Demo data" in body

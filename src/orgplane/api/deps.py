@@ -1,22 +1,28 @@
 """What every route needs, as typed dependencies: the server's context, a database
 session, and the caller (anonymous or an API token with a role).
 
-Imports ``services``, ``store``, ``settings`` and ``api.pagination``. The context is
-built once per app by ``create_api`` (no module-level state): two apps in one process,
-as the tests make, never share anything.
+Imports ``services``, ``store``, ``settings``, ``api.pagination`` and ``api.snapshots``.
+The context is built once per app by ``create_api`` (no module-level state): two apps in
+one process, as the tests make, never share anything — their kept answers included.
+
+The context and the reader are ``async`` dependencies: they run on the event loop, with
+no hop to the thread pool, and an anonymous read where reads are open touches no
+database. A caller with a token is checked in the thread pool, on a session of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from orgplane.api.pagination import Cursor
+from orgplane.api.snapshots import AnswerCache
 from orgplane.errors import AuthenticationError
 from orgplane.services.tokens import verify_token
 from orgplane.settings import Settings
@@ -29,6 +35,7 @@ __all__ = [
     "EditorDep",
     "ReaderDep",
     "SessionDep",
+    "context_of",
 ]
 
 
@@ -42,6 +49,13 @@ class AppContext:
     cursor: Cursor
     #: The host the server listens on (reads are open by default on loopback only).
     host: str
+    #: The answers this server keeps (the hot reads), made with the context.
+    answers: AnswerCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Built here so that every context has its own, from its own engine; the cache
+        # opens nothing before its first request.
+        object.__setattr__(self, "answers", AnswerCache(self.engine, self.sessions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +66,14 @@ class Caller:
     role: str | None
 
 
-def get_context(request: Request) -> AppContext:
+def context_of(request: Request) -> AppContext:
+    """The context of the app serving ``request``."""
     context: AppContext = request.app.state.orgplane
     return context
+
+
+async def get_context(request: Request) -> AppContext:
+    return context_of(request)
 
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
@@ -91,8 +110,20 @@ def _caller(request: Request, context: AppContext, session: Session, role: str) 
     return Caller(f"token:{view.id}", view.role)
 
 
-def reader(request: Request, context: ContextDep, session: SessionDep) -> Caller:
-    return _caller(request, context, session, "viewer")
+_ANONYMOUS = Caller("anonymous", None)
+
+
+def _token_caller(request: Request, context: AppContext, role: str) -> Caller:
+    with context.sessions() as session:
+        return _caller(request, context, session, role)
+
+
+async def reader(request: Request) -> Caller:
+    # No sub-dependency (not even ContextDep): each one costs every read time.
+    context = context_of(request)
+    if not request.headers.get("authorization") and context.settings.reads_are_open(context.host):
+        return _ANONYMOUS  # what _caller answers, without a session or a thread
+    return await run_in_threadpool(_token_caller, request, context, "viewer")
 
 
 def editor(request: Request, context: ContextDep, session: SessionDep) -> Caller:

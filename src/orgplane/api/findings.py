@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
@@ -61,15 +61,19 @@ def list_findings(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
     org_or_404(session, org)
-    scope = f"findings:{org}:{severity}:{group}"
-    start = int(context.cursor.decode(scope, cursor)[0]) if cursor else 0
-    found = [
-        f
-        for f in findings.list_findings(session, org, subject=group)
-        if severity is None or f.severity.value == severity
-    ]
-    window = found[start : start + limit + 1]
-    page, next_cursor = page_of(window, limit, context.cursor, scope, lambda _f: [start + limit])
+    # ":position": the sort key of these cursors (an older server's were offsets).
+    scope = f"findings:{org}:{severity}:{group}:position"
+    key = context.cursor.decode_key(scope, cursor, int)
+    found = findings.page_findings(
+        session,
+        org,
+        subject=group,
+        severity=severity,
+        after=key[0] if key is not None else None,
+        limit=limit + 1,
+    )
+    window, next_cursor = page_of(found, limit, context.cursor, scope, lambda f: [f[0]])
+    page = [finding for _, finding in window]
     items = [
         FindingOut(
             code=f.code,
@@ -86,17 +90,26 @@ def list_findings(
     return json_response(request, Page[FindingOut](items=items, next_cursor=next_cursor))
 
 
-@router.get("/orgs/{org}/applies", response_model=list[ApplyOut], summary="Apply history")
+@router.get("/orgs/{org}/applies", response_model=Page[ApplyOut], summary="Apply history")
 def list_applies(
     request: Request,
     session: SessionDep,
+    context: ContextDep,
     _caller: ReaderDep,
     org: OrgCode,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
+    """The applies that changed the org, newest first."""
     org_or_404(session, org)
+    scope = f"applies:{org}"
+    key = context.cursor.decode_key(scope, cursor, int)
+    found = applies.list_applies(
+        session, org, before=key[0] if key is not None else None, limit=limit + 1
+    )
+    page, next_cursor = page_of(found, limit, context.cursor, scope, lambda a: [a.id])
     items = [
         ApplyOut(id=a.id, at=a.applied_at, actor=a.actor, changes=a.changes, counts=a.counts)
-        for a in applies.list_applies(session, org, limit=limit)
+        for a in page
     ]
-    return json_response(request, RootModel[list[ApplyOut]](items))
+    return json_response(request, Page[ApplyOut](items=items, next_cursor=next_cursor))

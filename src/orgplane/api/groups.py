@@ -3,7 +3,8 @@ members, KPIs, and its dependencies in both directions, transitively.
 
 Imports ``store`` and the api helpers; no SQL here. A group is named in a URL by its
 path ("1B/B-2") or by its code ("B-2"); a code that several groups share is a 409
-problem listing their paths.
+problem listing their paths. One group is a hot read: an ``async`` route whose answer
+the server keeps until the database changes (``api.snapshots``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pydantic import BaseModel, RootModel
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
+from orgplane.api.deps import ContextDep, ReaderDep, SessionDep, context_of
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
 from orgplane.api.problems import ProblemError, problem_responses
@@ -378,9 +379,14 @@ def dependents(
 @router.get(
     "/orgs/{org}/groups/{ref:path}", response_model=GroupOut, summary="One group", responses=_BY_REF
 )
-def get_group(
-    request: Request, session: SessionDep, _caller: ReaderDep, org: OrgCode, ref: GroupRef
-) -> Response:
+async def get_group(request: Request, _caller: ReaderDep, org: OrgCode, ref: GroupRef) -> Response:
     """A group in full, by path or by code."""
+    return await context_of(request).answers.respond(
+        request, ("group", org, ref), lambda session: _group_answer(session, org, ref)
+    )
+
+
+def _group_answer(session: Session, org: str, ref: str) -> GroupOut:
+    """The answer of ``GET /api/orgs/{org}/groups/{ref}``."""
     org_or_404(session, org)
-    return json_response(request, _group_out(session, org, resolve_group(session, org, ref)))
+    return _group_out(session, org, resolve_group(session, org, ref))

@@ -1,7 +1,9 @@
 """Instant answers: who owns a catalog entry, who to contact about a group, and what
 breaks if a group fails.
 
-Imports ``store`` and the api helpers; no SQL here.
+Imports ``store`` and the api helpers; no SQL here. Who owns X and who to contact are
+hot reads: ``async`` routes whose answers the server keeps until the database changes
+(``api.snapshots``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from orgplane.api.catalog import CatalogOut, catalog_out
-from orgplane.api.deps import ReaderDep, SessionDep
+from orgplane.api.deps import ReaderDep, SessionDep, context_of
 from orgplane.api.groups import (
     DependencyOut,
     GroupSummaryOut,
@@ -65,15 +68,20 @@ class ImpactOut(BaseModel):
 
 
 @router.get("/orgs/{org}/lookups/owner", response_model=OwnerOut, summary="Who owns X")
-def owner(
+async def owner(
     request: Request,
-    session: SessionDep,
     _caller: ReaderDep,
     org: OrgCode,
     entry: Annotated[
         str, Query(min_length=1, max_length=200, description="An entry's id or words of it.")
     ],
 ) -> Response:
+    return await context_of(request).answers.respond(
+        request, ("owner", org, entry), lambda session: _owner(session, org, entry)
+    )
+
+
+def _owner(session: Session, org: str, entry: str) -> OwnerOut:
     org_or_404(session, org)
     exact = catalog.get_catalog_entry(session, org, entry)
     found = [exact] if exact is not None else catalog.search_catalog(session, org, entry, limit=20)
@@ -82,8 +90,7 @@ def owner(
     paths = list(dict.fromkeys(view.owner_path for view in found if view.owner_path))
     groups = group_queries.summaries_by_path(session, org, paths)  # one query for all
     owners = [summary_out(groups[path]) for path in paths if path in groups]
-    out = OwnerOut(query=entry, entries=[catalog_out(v) for v in found], owners=owners)
-    return json_response(request, out)
+    return OwnerOut(query=entry, entries=[catalog_out(v) for v in found], owners=owners)
 
 
 @router.get(
@@ -92,9 +99,8 @@ def owner(
     summary="Who to contact",
     responses=problem_responses(409),
 )
-def contact(
+async def contact(
     request: Request,
-    session: SessionDep,
     _caller: ReaderDep,
     org: OrgCode,
     group: Annotated[
@@ -103,6 +109,12 @@ def contact(
 ) -> Response:
     """The people to contact about a group: its on-call, leads and members; when it
     names nobody, the nearest group above it that does."""
+    return await context_of(request).answers.respond(
+        request, ("contact", org, group), lambda session: _contact(session, org, group)
+    )
+
+
+def _contact(session: Session, org: str, group: str) -> ContactsOut:
     org_or_404(session, org)
     target = resolve_group(session, org, group)
     current = target
@@ -128,8 +140,7 @@ def contact(
                 chat=person.chat if person else None,
             )
         )
-    out = ContactsOut(group=summary_out(target.summary), contacts=contacts, via=via)
-    return json_response(request, out)
+    return ContactsOut(group=summary_out(target.summary), contacts=contacts, via=via)
 
 
 @router.get(

@@ -49,6 +49,22 @@ class Cursor:
         token = base64.urlsafe_b64encode(payload).decode().rstrip("=")
         return f"{token}.{self._sign(payload)}"
 
+    def decode_key(
+        self, scope: str, cursor: str | None, *kinds: type | tuple[type, ...]
+    ) -> list[Any] | None:
+        """The sort key in ``cursor`` (``None``: no cursor, the first page), one part per
+        ``kinds``, each of its kind; a 400 problem when it is not such a key of ``scope``
+        (a cursor an older server made for another sort key, say)."""
+        if cursor is None:
+            return None
+        key = self.decode(scope, cursor)
+        if len(key) != len(kinds) or not all(
+            isinstance(part, kind) and not isinstance(part, bool)
+            for part, kind in zip(key, kinds, strict=True)
+        ):
+            raise ProblemError(400, "cursor: not a cursor of this list", kind="bad-cursor")
+        return key
+
     def decode(self, scope: str, cursor: str) -> list[Any]:
         """The sort key in ``cursor``; a 400 problem when it is not a cursor of ``scope``."""
         token, _, signature = cursor.partition(".")

@@ -142,11 +142,15 @@ def list_roles(
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
+    """Roles by escalation order (those without one last), then id."""
     org_or_404(session, org)
     scope = f"roles:{org}"
-    start = int(context.cursor.decode(scope, cursor)[0]) if cursor else 0
-    found = roles.list_roles(session, org)[start : start + limit + 1]
-    page, next_cursor = page_of(found, limit, context.cursor, scope, lambda _r: [start + limit])
+    key = context.cursor.decode_key(scope, cursor, (int, type(None)), str)
+    after = (key[0], key[1]) if key is not None else None
+    found = roles.page_roles(session, org, after=after, limit=limit + 1)
+    page, next_cursor = page_of(
+        found, limit, context.cursor, scope, lambda r: [r.escalation_order, r.id]
+    )
     return json_response(
         request, Page[RoleOut](items=[_role(r) for r in page], next_cursor=next_cursor)
     )

@@ -3,7 +3,8 @@ gets ``304 Not Modified`` and no body.
 
 Imports pydantic, Starlette and ``api.problems``. The tag is a digest of the body, so
 every server process gives the same tag for the same data, and any change to the data
-changes it. ``read_responses`` documents all that in the OpenAPI document.
+changes it. ``read_responses`` documents all that in the OpenAPI document. An answer kept
+as bytes (``api.snapshots``) is sent with ``tagged_response`` and its stored tag.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from starlette.responses import Response
 
 from orgplane.api.problems import problem_responses
 
-__all__ = ["json_response", "read_responses"]
+__all__ = ["etag_of", "json_body", "json_response", "read_responses", "tagged_response"]
 
 _ETAG_HEADER = {
     "ETag": {
@@ -40,10 +41,24 @@ def read_responses(*problems: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def json_body(model: BaseModel) -> bytes:
+    """``model`` as the JSON bytes every answer sends."""
+    return model.__pydantic_serializer__.to_json(model, by_alias=True)
+
+
+def etag_of(body: bytes) -> str:
+    """The (weak) tag of a body: a digest, so equal bodies have equal tags everywhere."""
+    return 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
 def json_response(request: Request, model: BaseModel, *, status: int = 200) -> Response:
     """``model`` as JSON, tagged; 304 when the client already has this body."""
-    body = model.__pydantic_serializer__.to_json(model, by_alias=True)
-    tag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    body = json_body(model)
+    return tagged_response(request, body, etag_of(body), status=status)
+
+
+def tagged_response(request: Request, body: bytes, tag: str, *, status: int = 200) -> Response:
+    """``body`` (JSON) with its tag ``tag``; 304 when the client already has it."""
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if status == 200 and _matches(request.headers.get("if-none-match", ""), tag):
         return Response(status_code=304, headers=headers)

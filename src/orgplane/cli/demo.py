@@ -15,13 +15,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.orm import Session
 
 from orgplane.cli.console import err, out
 from orgplane.cli.db import DbOption, cli_actor, open_session
 from orgplane.kpis.evaluate import Status
 from orgplane.services.demo import MAX_DAYS, DemoReport, clear_demo, generate_demo
+from orgplane.store.measurements import count_measurements
 
-__all__ = ["demo_app"]
+__all__ = ["demo_app", "fill_demo", "offer_demo"]
 
 demo_app = typer.Typer(
     help="Generated DEMO data for trying orgplane (never mistaken for measurements).",
@@ -139,3 +141,28 @@ def _print_report(report: DemoReport) -> None:
     if kept:
         console.print(f"kept: {kept} KPIs hold real measurements and were left as they are.")
     console.print(Text.assemble("Remove the demo data with: ", (_CLEAR_HINT, "bold")))
+
+
+def fill_demo(session: Session) -> None:
+    """Fill every org's KPIs with 90 days of demo data now (``serve --demo``)."""
+    _print_report(generate_demo(session, None, now=datetime.now(UTC), actor=cli_actor()))
+
+
+def offer_demo(session: Session, *, interactive: bool) -> None:
+    """On a first start with no measurements, offer demo data: ask on a terminal,
+    else say how to get it. Nothing is generated without a yes."""
+    if count_measurements(session) > 0:
+        return
+    hint = (
+        "no KPI measurements yet: 'orgplane demo measurements' (or 'orgplane serve --demo') "
+        f"fills the KPIs with GENERATED demo data, labelled {_LABEL} everywhere"
+    )
+    if not interactive:
+        err().print(hint)
+        return
+    question = (
+        "No KPI measurements yet. Fill the KPIs with 90 days of GENERATED demo data "
+        f"(labelled {_LABEL} everywhere; '{_CLEAR_HINT}' removes it)?"
+    )
+    if typer.confirm(question, default=True, err=True):
+        fill_demo(session)

@@ -3,32 +3,58 @@
 With no spec it serves the example orgs that ship with orgplane from a SQLite file in
 the working directory, created and migrated on first start. Every start applies the
 specs it is given (an unchanged spec writes nothing), so the pages always show them.
+
+With ``--workers N`` uvicorn runs N server processes on the one port. Migrating and
+applying happen once, in this process, before any worker starts; each worker then builds
+its own app (``worker_app``) from the same settings, database and host, which reach it
+through the environment (uvicorn starts workers afresh: nothing else is inherited).
+SQLite in WAL mode lets the workers read side by side; each keeps its own answers and
+notices the others' writes (``api/snapshots.py``).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import URL, Engine
 from sqlalchemy.orm import Session
+from uvicorn.supervisors import Multiprocess
 
 from orgplane.api.observability import configure_logging
 from orgplane.cli.console import err
 from orgplane.cli.db import DbOption, cli_actor, resolve_url
+from orgplane.cli.demo import fill_demo, offer_demo
 from orgplane.errors import UsageError
 from orgplane.rules import Finding, Severity, default_registry
 from orgplane.services import apply_spec
 from orgplane.settings import UnsafeSettingsError, get_settings
 from orgplane.spec import load_spec
 from orgplane.spec.examples import bundled_examples
-from orgplane.store import create_engine, database_errors, display_url, upgrade
+from orgplane.store import (
+    create_engine,
+    current_revision,
+    database_errors,
+    display_url,
+    upgrade,
+)
 from orgplane.web import create_app
 
-__all__ = ["serve_command"]
+__all__ = ["serve_command", "worker_app"]
+
+#: How ``serve`` tells its workers what to serve: JSON {"db": URL, "host": HOST}.
+_WORKER_ENV = "ORGPLANE_SERVE_WORKER"
+#: Seconds a worker may take to start (and to answer a health check) before uvicorn
+#: replaces it.
+_WORKER_START_TIMEOUT = 60
 
 
 def serve_command(
@@ -59,6 +85,22 @@ def serve_command(
     no_apply: Annotated[
         bool, typer.Option("--no-apply", help="Serve what the database holds; apply nothing.")
     ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Fill the KPIs with GENERATED demo measurements before serving (labelled "
+            "DEMO everywhere; 'orgplane demo measurements --clear' removes them).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Server processes on the one port (uvicorn workers), e.g. one per core.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the org: the web UI at /, the REST API at /api (OpenAPI at
     /api/openapi.json), /healthz, /readyz and /metrics.
@@ -78,6 +120,7 @@ def serve_command(
     paths = list(specs or bundled_examples())
     if examples and not paths and not no_apply:
         raise UsageError("this installation has no example orgs: give a SPEC_PATH to serve")
+    first_start = current_revision(url) is None
     err().print(f"database {display_url(url)}: migrating to the newest schema")
     upgrade(url)
     engine = create_engine(url)
@@ -90,10 +133,65 @@ def serve_command(
                 accept_errors=examples or allow_errors,
                 shown_as=Path("examples") / path.name if examples else None,
             )
+    if demo:
+        with Session(engine) as session:
+            fill_demo(session)
+    elif first_start and examples and not no_apply:
+        # The example orgs' KPIs have no measurements: offer demo data, never impose it.
+        with Session(engine) as session:
+            offer_demo(session, interactive=sys.stdin.isatty() and sys.stderr.isatty())
     configure_logging()
-    app = create_app(settings, engine, host=host)
-    err().print(f"serving http://{host}:{port}/ (API: /api/docs; stop with Ctrl-C)")
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    err().print(f"serving http://{host}:{port}/{processes} (API: /api/docs; stop with Ctrl-C)")
+    if workers == 1:
+        app = create_app(settings, engine, host=host)
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        return
+    engine.dispose()  # the workers open their own
+    # The URL with its password: the workers are this user's own processes.
+    target = {"db": url.render_as_string(hide_password=False), "host": host}
+    os.environ[_WORKER_ENV] = json.dumps(target)
+    config = _WorkersConfig(
+        f"{__name__}:worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        # A new worker answers uvicorn's health check only once it has imported
+        # orgplane, which takes seconds on a busy machine: with uvicorn's default of 5 s,
+        # workers are killed and restarted before they ever serve.
+        timeout_worker_healthcheck=_WORKER_START_TIMEOUT,
+    )
+    # What uvicorn.run does with workers, with a listening socket that keeps TCP_NODELAY.
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+class _WorkersConfig(uvicorn.Config):
+    """uvicorn's configuration, with a listening socket asyncio knows to be TCP.
+
+    uvicorn (0.54) binds the socket it hands its workers with ``proto`` 0; connections
+    accepted on it inherit that, and asyncio sets ``TCP_NODELAY`` only on sockets whose
+    ``proto`` is TCP — so with workers every answer on a kept-alive connection waited
+    ~40 ms for the client's delayed ACK (Kludex/uvicorn#3149). The same socket, wrapped
+    again with ``IPPROTO_TCP``.
+    """
+
+    def bind_socket(self) -> socket.socket:
+        bound = super().bind_socket()
+        if bound.family not in (socket.AF_INET, socket.AF_INET6) or bound.proto != 0:
+            return bound
+        tcp = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
+        tcp.set_inheritable(True)
+        return tcp
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``serve --workers N`` worker: uvicorn calls it in each process."""
+    target = json.loads(os.environ[_WORKER_ENV])
+    configure_logging()
+    return create_app(get_settings(), create_engine(target["db"]), host=target["host"])
 
 
 def _apply(

@@ -47,14 +47,15 @@ def record_apply(
     return int(session.execute(statement).scalar_one())
 
 
-def list_applies(session: Session, org_code: str, *, limit: int = 20) -> list[ApplyView]:
-    """The latest applies of ``org_code``, newest first."""
-    rows = session.scalars(
-        select(ApplyRow)
-        .where(ApplyRow.org_code == org_code)
-        .order_by(ApplyRow.id.desc())
-        .limit(limit)
-    )
+def list_applies(
+    session: Session, org_code: str, *, before: int | None = None, limit: int = 20
+) -> list[ApplyView]:
+    """The latest applies of ``org_code``, newest first; only those older than the apply
+    ``before`` (an id: ids grow with every apply)."""
+    statement = select(ApplyRow).where(ApplyRow.org_code == org_code)
+    if before is not None:
+        statement = statement.where(ApplyRow.id < before)
+    rows = session.scalars(statement.order_by(ApplyRow.id.desc()).limit(limit))
     return [
         ApplyView(row.id, row.org_code, row.applied_at, row.actor, row.changes, row.counts)
         for row in rows

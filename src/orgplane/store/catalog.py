@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select, tuple_
+from sqlalchemy import ColumnElement, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from orgplane.model import Org, OrgIndex
@@ -160,11 +160,22 @@ def page_catalog(
 ) -> list[CatalogView]:
     """Up to ``limit`` entries by (name, id), after ``after``: only those of ``kind``,
     owned by ``owner`` (a code or a path, as written or resolved) and matching ``query``."""
-    where: list[ColumnElement[bool]] = [CatalogRow.org_code == org_code]
+    where: list[ColumnElement[bool]] = []
+    if owner:
+        # Row ids from either index, in a subquery that names the org: SQLite may plan
+        # "owner = ? OR owner_path = ?" as a walk over all the org's entries (it does
+        # when its statistics are missing or stale); this shape needs none.
+        owned = union_all(
+            select(CatalogRow.id).where(CatalogRow.org_code == org_code, CatalogRow.owner == owner),
+            select(CatalogRow.id).where(
+                CatalogRow.org_code == org_code, CatalogRow.owner_path == owner
+            ),
+        )
+        where.append(CatalogRow.id.in_(owned))
+    else:
+        where.append(CatalogRow.org_code == org_code)
     if kind:
         where.append(CatalogRow.kind == kind.lower())
-    if owner:
-        where.append(or_(CatalogRow.owner == owner, CatalogRow.owner_path == owner))
     query_words = words(query)
     if query_words:
         dialect = session.get_bind().dialect.name

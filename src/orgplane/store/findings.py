@@ -18,7 +18,13 @@ from orgplane.rules import Finding, Severity
 from orgplane.store.sync import Row, fetch_rows, table_of
 from orgplane.store.tables import FindingRow
 
-__all__ = ["fetch_finding_rows", "finding_rows", "list_findings", "replace_findings"]
+__all__ = [
+    "fetch_finding_rows",
+    "finding_rows",
+    "list_findings",
+    "page_findings",
+    "replace_findings",
+]
 
 
 def finding_rows(org_code: str, findings: Sequence[Finding]) -> list[Row]:
@@ -60,14 +66,35 @@ def list_findings(session: Session, org_code: str, *, subject: str | None = None
     statement = select(FindingRow).where(FindingRow.org_code == org_code)
     if subject is not None:
         statement = statement.where(FindingRow.subject == subject)
-    out = []
-    for row in session.scalars(statement.order_by(FindingRow.position)):
-        location = (
-            Location(row.file, row.line, row.col)
-            if row.file is not None and row.line is not None and row.col is not None
-            else None
-        )
-        out.append(
-            Finding(row.code, Severity(row.severity), row.message, location, row.hint, row.subject)
-        )
-    return out
+    return [_finding(row) for row in session.scalars(statement.order_by(FindingRow.position))]
+
+
+def page_findings(
+    session: Session,
+    org_code: str,
+    *,
+    subject: str | None = None,
+    severity: str | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> list[tuple[int, Finding]]:
+    """Up to ``limit`` findings of ``org_code`` in order, each with its position, after
+    the position ``after``: only those about ``subject`` and of ``severity``."""
+    statement = select(FindingRow).where(FindingRow.org_code == org_code)
+    if subject is not None:
+        statement = statement.where(FindingRow.subject == subject)
+    if severity is not None:
+        statement = statement.where(FindingRow.severity == severity)
+    if after is not None:
+        statement = statement.where(FindingRow.position > after)
+    rows = session.scalars(statement.order_by(FindingRow.position).limit(limit))
+    return [(row.position, _finding(row)) for row in rows]
+
+
+def _finding(row: FindingRow) -> Finding:
+    location = (
+        Location(row.file, row.line, row.col)
+        if row.file is not None and row.line is not None and row.col is not None
+        else None
+    )
+    return Finding(row.code, Severity(row.severity), row.message, location, row.hint, row.subject)

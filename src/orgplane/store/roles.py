@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from orgplane.model import Org
@@ -23,6 +23,7 @@ __all__ = [
     "get_role",
     "internal_role_id",
     "list_roles",
+    "page_roles",
     "spec_roles",
     "write_roles",
 ]
@@ -95,13 +96,41 @@ _VIEW_COLUMNS = (
 )
 
 
+#: Roles by escalation order, those without one last, then by id.
+_ORDER = (RoleRow.escalation_order.is_(None), RoleRow.escalation_order, RoleRow.id)
+
+
 def list_roles(session: Session, org_code: str) -> list[RoleView]:
-    """The roles of ``org_code``: by escalation order, then id."""
+    """The roles of ``org_code``: by escalation order (those without one last), then id."""
     rows = session.execute(
-        select(*_VIEW_COLUMNS)
-        .where(RoleRow.org_code == org_code)
-        .order_by(RoleRow.escalation_order.is_(None), RoleRow.escalation_order, RoleRow.id)
+        select(*_VIEW_COLUMNS).where(RoleRow.org_code == org_code).order_by(*_ORDER)
     )
+    return [RoleView(*row) for row in rows]
+
+
+def page_roles(
+    session: Session,
+    org_code: str,
+    *,
+    after: tuple[int | None, str] | None = None,
+    limit: int = 50,
+) -> list[RoleView]:
+    """Up to ``limit`` roles in ``list_roles``'s order, after the role whose (escalation
+    order, id) is ``after``."""
+    where: list[ColumnElement[bool]] = [RoleRow.org_code == org_code]
+    if after is not None:
+        order, role_id = after
+        if order is None:  # among the roles without an escalation order: by id
+            where += [RoleRow.escalation_order.is_(None), RoleRow.id > role_id]
+        else:
+            where.append(
+                or_(
+                    RoleRow.escalation_order > order,
+                    and_(RoleRow.escalation_order == order, RoleRow.id > role_id),
+                    RoleRow.escalation_order.is_(None),
+                )
+            )
+    rows = session.execute(select(*_VIEW_COLUMNS).where(*where).order_by(*_ORDER).limit(limit))
     return [RoleView(*row) for row in rows]
 
 

@@ -291,6 +291,7 @@ class CatalogRow(Base):
         UniqueConstraint("org_code", "entry_id"),
         Index(None, "org_code", "owner_path"),
         Index(None, "org_code", "name"),
+        Index(None, "org_code", "owner"),  # migration 0003
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)

@@ -1,0 +1,222 @@
+"""Answers a server process keeps while the database does not change: the hot reads (a
+group by code or path, who owns an entry, who to contact) answered from memory.
+
+Imports SQLAlchemy, pydantic, Starlette and ``api.responses``. ``AnswerCache`` keeps each
+answer as its JSON bytes and ETag, keyed by what the request asked, under the database's
+*change signal* as it was read before the answer was built. Every request reads the
+signal first; when it differs from the one the kept answers were read under, they are all
+dropped. So a process never answers from data older than its own last look at the
+signal, and several processes sharing one database (``orgplane serve --workers N``, or
+servers on one PostgreSQL) each notice every other one's writes:
+
+- SQLite: ``PRAGMA data_version`` on a connection of the cache's own. Its value changes
+  whenever any other connection — of this process or another — commits a change to the
+  file; reading it costs microseconds (the WAL index's header), so it runs on the event
+  loop, and a hit takes no thread and no query.
+- PostgreSQL: ``pg_current_snapshot()``, one tiny query (in the thread pool). Its text
+  changes whenever a transaction that wrote anything gets its id or ends, in any session;
+  a transaction in progress is in its list until it ends.
+- Anything else (an in-memory SQLite database, which a connection of the signal's own
+  would not even see): no signal, nothing kept.
+
+The signal is coarse on purpose: any write drops every answer (an API token's last-use
+time included), since a stale answer costs more than a rebuilt one, and writes (applies)
+are rare next to reads. Errors are never kept: a 404 or 409 is raised again each time.
+The cache is bounded in bytes (least recently used answers go first).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from orgplane.api.responses import etag_of, json_body, tagged_response
+
+__all__ = ["DEFAULT_MAX_BYTES", "AnswerCache", "CachedAnswer", "ChangeSignal", "change_signal"]
+
+#: How many bytes of answers one process keeps at most (bodies plus a per-entry estimate).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_ENTRY_OVERHEAD = 256
+
+
+class ChangeSignal(Protocol):
+    """A marker of the database's state that changes whenever its data may have."""
+
+    def ready(self) -> bool:
+        """Whether ``read`` is cheap now and never blocks, so it may run on the event loop."""
+
+    def read(self) -> Hashable | None:
+        """The current marker; ``None`` when it cannot be read (then nothing is kept)."""
+
+
+class _NoSignal:
+    def ready(self) -> bool:
+        return True
+
+    def read(self) -> Hashable | None:
+        return None
+
+
+class _SqliteDataVersion:
+    """``PRAGMA data_version`` on a connection of its own, opened on first use (in the
+    thread pool: opening may wait for a lock) and never used for anything else."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Any = None
+        self._lock = threading.Lock()
+
+    def ready(self) -> bool:
+        return self._connection is not None
+
+    def read(self) -> Hashable | None:
+        with self._lock:
+            if self._connection is None and not self._open():
+                return None
+            try:
+                row = self._connection.execute("PRAGMA data_version").fetchone()
+            except self._engine.dialect.loaded_dbapi.Error:
+                return None  # busy (it never waits): this request keeps nothing
+            return int(row[0])
+
+    def _open(self) -> bool:
+        dialect = self._engine.dialect
+        args, options = dialect.create_connect_args(self._engine.url)
+        try:
+            # The same file and options as the engine's connections, but outside its pool:
+            # no session may ever commit on this connection (its own commits would not
+            # change its data_version). Autocommit, so no read transaction stays open.
+            connection = dialect.loaded_dbapi.connect(
+                *args, **{**options, "check_same_thread": False, "isolation_level": None}
+            )
+            connection.execute("PRAGMA busy_timeout = 0")
+        except dialect.loaded_dbapi.Error:
+            return False
+        weakref.finalize(self, connection.close)
+        self._connection = connection
+        return True
+
+
+class _PostgresSnapshot:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def ready(self) -> bool:
+        return False  # a query: always in the thread pool
+
+    def read(self) -> Hashable | None:
+        try:
+            with self._engine.connect() as connection:
+                marker = connection.execute(text("SELECT pg_current_snapshot()::text"))
+                return str(marker.scalar_one())
+        except SQLAlchemyError:
+            return None
+
+
+def change_signal(engine: Engine) -> ChangeSignal:
+    """The change signal of ``engine``'s database (see the module docstring)."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        return _PostgresSnapshot(engine)
+    database = url.database or ""
+    in_memory = not database or ":memory:" in database or url.query.get("mode") == "memory"
+    if url.get_backend_name() == "sqlite" and engine.driver == "pysqlite" and not in_memory:
+        return _SqliteDataVersion(engine)
+    return _NoSignal()
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    body: bytes
+    etag: str
+
+
+class AnswerCache:
+    """One server's kept answers (see the module docstring). ``hits`` and ``misses``
+    count how requests were answered."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        sessions: sessionmaker[Session],
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self._signal = change_signal(engine)
+        self._sessions = sessions
+        self._max_bytes = max_bytes
+        self._answers: OrderedDict[Hashable, CachedAnswer] = OrderedDict()
+        self._bytes = 0
+        self._version: Hashable | None = None
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    async def respond(
+        self, request: Request, key: Hashable, build: Callable[[Session], BaseModel]
+    ) -> Response:
+        """The answer to ``key``: kept, or made by ``build`` (in the thread pool, with a
+        session of its own) and kept. ``key`` must name everything the answer depends on
+        but the data."""
+        # The signal is read before the data: a write that lands while the answer is
+        # being built changes the signal, so the answer is dropped at the next request.
+        signal = self._signal
+        version = signal.read() if signal.ready() else await run_in_threadpool(signal.read)
+        answer = self._get(key, version)
+        if answer is None:
+            body = await run_in_threadpool(self._build, build)
+            answer = CachedAnswer(body, etag_of(body))
+            self._put(key, version, answer)
+        return tagged_response(request, answer.body, answer.etag)
+
+    def _build(self, build: Callable[[Session], BaseModel]) -> bytes:
+        with self._sessions() as session:
+            return json_body(build(session))
+
+    def _get(self, key: Hashable, version: Hashable | None) -> CachedAnswer | None:
+        with self._lock:
+            if version is None:
+                self.misses += 1
+                return None
+            if version != self._version:
+                self._answers.clear()
+                self._bytes = 0
+                self._version = version
+            answer = self._answers.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._answers.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def _put(self, key: Hashable, version: Hashable | None, answer: CachedAnswer) -> None:
+        size = len(answer.body) + _ENTRY_OVERHEAD
+        with self._lock:
+            # A request that read an older signal than the last one seen may have read
+            # older data: it answers its client, and keeps nothing.
+            if version is None or version != self._version or size > self._max_bytes:
+                return
+            previous = self._answers.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous.body) + _ENTRY_OVERHEAD
+            self._answers[key] = answer
+            self._bytes += size
+            while self._bytes > self._max_bytes:
+                _, evicted = self._answers.popitem(last=False)
+                self._bytes -= len(evicted.body) + _ENTRY_OVERHEAD
+
+    def __len__(self) -> int:
+        return len(self._answers)

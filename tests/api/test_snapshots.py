@@ -1,0 +1,207 @@
+"""The hot reads — a group by code or path, who owns an entry, who to contact — answered
+from the answers a server keeps (``api/snapshots.py``): the same body and ETag as a
+fresh answer, never older than the database, whoever wrote to it, and never to a caller
+the server would refuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anyio
+import pytest
+from anyio.from_thread import BlockingPortal
+from sqlalchemy import NullPool, update
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
+
+from orgplane.api.groups import KpiOut
+from orgplane.api.snapshots import AnswerCache, change_signal
+from orgplane.rules import default_registry
+from orgplane.services import apply_spec
+from orgplane.settings import get_settings
+from orgplane.spec import load_spec_text
+from orgplane.store import create_engine
+from orgplane.store.tables import CatalogRow, GroupRow, PersonRow
+from orgplane.web import create_app
+from tests.api.conftest import DEV_SETTINGS, Server, assert_problem, client_for
+
+HOT = [
+    "/api/orgs/CIPO/groups/B-2",
+    "/api/orgs/CIPO/groups/1B/B-2",
+    "/api/orgs/DIT/lookups/owner?entry=airflow",
+    "/api/orgs/DIT/lookups/owner?entry=kafka",
+    "/api/orgs/DIT/lookups/contact?group=mlops-team",
+]
+
+
+def _answers(server: Server) -> AnswerCache:
+    answers: AnswerCache = server.app.state.orgplane.answers
+    return answers
+
+
+@pytest.mark.parametrize("path", HOT)
+def test_a_hot_read_is_kept_and_answered_as_built(served: Server, path: str) -> None:
+    answers = _answers(served)
+    first = served.client.get(path)
+    assert first.status_code == 200, first.text
+    # On PostgreSQL the signal is the whole server's: a background write there (an
+    # autovacuum's ANALYZE) may drop the kept answers between two requests.
+    hits = answers.hits
+    repeats = [served.client.get(path) for _ in range(3)]
+    assert answers.hits > hits
+    for again in repeats:
+        assert again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-type"] == "application/json"
+    cached = served.client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert cached.status_code == 304
+
+
+def test_errors_are_never_kept(served: Server) -> None:
+    answers = _answers(served)
+    kept, misses = len(answers), answers.misses
+    for _ in range(2):
+        assert_problem(served.client.get("/api/orgs/CIPO/groups/9Z"), 404)
+        assert_problem(served.client.get("/api/orgs/CIPO/groups/U-RE1"), 409)
+        assert_problem(served.client.get("/api/orgs/NOPE/lookups/owner?entry=x"), 404)
+        assert_problem(served.client.get("/api/orgs/DIT/lookups/contact?group=9Z"), 404)
+    assert answers.misses == misses + 8
+    assert len(answers) <= kept  # fewer when a write elsewhere dropped them all
+
+
+def _write_elsewhere(url: str) -> None:
+    """Rename group 1B/B-2, the airflow entry and the people of DIT, through a connection
+    of another engine: what another server process would do."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(GroupRow)
+                .where(GroupRow.org_code == "CIPO", GroupRow.path == "1B/B-2")
+                .values(name="Renamed elsewhere")
+            )
+            connection.execute(
+                update(CatalogRow)
+                .where(CatalogRow.org_code == "DIT", CatalogRow.entry_id == "airflow")
+                .values(name="Airflow, renamed")
+            )
+            connection.execute(
+                update(PersonRow).where(PersonRow.org_code == "DIT").values(name="Someone Else")
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_write_by_another_process_is_seen_by_the_next_read(fresh: Server) -> None:
+    before = {path: fresh.client.get(path) for path in HOT}
+    for path in HOT:
+        fresh.client.get(path)  # kept now
+    _write_elsewhere(fresh.url)
+    after = {path: fresh.client.get(path) for path in HOT}
+    untouched = "/api/orgs/DIT/lookups/owner?entry=kafka"
+    for path in HOT:
+        assert after[path].status_code == 200
+        old_tag = before[path].headers["etag"]
+        if path == untouched:  # built again, from the same data: the same answer
+            assert after[path].content == before[path].content
+            assert after[path].headers["etag"] == old_tag
+            continue
+        assert after[path].headers["etag"] != old_tag, path
+        stale = fresh.client.get(path, headers={"If-None-Match": old_tag})
+        assert stale.status_code == 200, path
+    assert after["/api/orgs/CIPO/groups/B-2"].json()["name"] == "Renamed elsewhere"
+    entries = after["/api/orgs/DIT/lookups/owner?entry=airflow"].json()["entries"]
+    assert [entry["name"] for entry in entries] == ["Airflow, renamed"]
+    contacts = after["/api/orgs/DIT/lookups/contact?group=mlops-team"].json()["contacts"]
+    assert contacts
+    assert {contact["name"] for contact in contacts} == {"Someone Else"}
+
+
+SPEC = """\
+org:
+  code: TWO
+  name: Two servers
+groups:
+- code: A
+  name: {name}
+  leads: [ana]
+people:
+- {{id: ana, name: Ana Lima}}
+catalog:
+- {{id: svc, name: Service, kind: service, owner: A}}
+"""
+
+
+def test_two_servers_on_one_database_see_each_others_applies(
+    fresh: Server, portal: BlockingPortal
+) -> None:
+    """Two apps, each with its own engine: two ``orgplane serve`` processes."""
+    engine = create_engine(fresh.url)
+    try:
+        other = client_for(create_app(DEV_SETTINGS, engine), portal)
+        headers = {**fresh.auth("editor"), "Content-Type": "application/yaml"}
+        for name in ("First", "Second", "Third"):
+            applied = other.post("/api/apply", content=SPEC.format(name=name), headers=headers)
+            assert applied.status_code == 200, applied.text
+            for client in (fresh.client, other, fresh.client):
+                group = client.get("/api/orgs/TWO/groups/A")
+                assert group.json()["name"] == name
+                owner = client.get("/api/orgs/TWO/lookups/owner", params={"entry": "svc"})
+                assert [o["name"] for o in owner.json()["owners"]] == [name]
+                contact = client.get("/api/orgs/TWO/lookups/contact", params={"group": "A"})
+                assert contact.json()["group"]["name"] == name
+        # and an apply through this process's own engine, a session outside the server
+        with Session(fresh.engine) as session:
+            org = load_spec_text(SPEC.format(name="Fourth"), "two.yaml")
+            apply_spec(
+                session=session, org=org, findings=default_registry().check(org), actor="tests"
+            )
+        for client in (fresh.client, other):
+            assert client.get("/api/orgs/TWO/groups/A").json()["name"] == "Fourth"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("path", HOT)
+def test_a_kept_answer_is_never_given_to_a_caller_without_a_token(
+    served: Server, path: str
+) -> None:
+    closed = served.with_settings(get_settings({"ORGPLANE_OPEN_READS": "0"}))
+    viewer = closed.get(path, headers=served.auth("viewer"))
+    assert viewer.status_code == 200
+    again = closed.get(path, headers=served.auth("viewer"))
+    assert again.content == viewer.content
+    refused = closed.get(path)
+    assert_problem(refused, 401)
+    assert refused.headers["www-authenticate"] == "Bearer"
+    assert_problem(closed.get(path, headers={"Authorization": "Bearer nonsense"}), 401)
+
+
+def test_an_in_memory_database_has_no_signal_and_keeps_nothing() -> None:
+    engine = create_engine("sqlite://")
+    try:
+        assert change_signal(engine).read() is None
+    finally:
+        engine.dispose()
+
+
+def _request(path: str) -> Request:
+    return Request({"type": "http", "method": "GET", "path": path, "headers": []})
+
+
+def test_the_kept_answers_stay_within_their_byte_budget(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    kpi = KpiOut(text="x" * 1000, name=None, weight=1.0, note="")
+    answers = AnswerCache(engine, sessionmaker(engine), max_bytes=4 * 1400)
+
+    async def ask(key: str) -> bytes:
+        response = await answers.respond(_request("/"), key, lambda _session: kpi)
+        return bytes(response.body)
+
+    for key in ("a", "b", "c", "d", "e", "a"):
+        assert anyio.run(ask, key) == kpi.model_dump_json().encode()
+    assert len(answers) == 4
+    assert answers.misses == 6  # "a" was dropped to make room for "e"
+    anyio.run(ask, "e")
+    assert answers.hits == 1
+    engine.dispose()
