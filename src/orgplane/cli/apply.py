@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,10 +14,10 @@ from rich.text import Text
 from orgplane.cli.console import err, out, print_raw, spec_path
 from orgplane.cli.db import DbOption, cli_actor, open_session
 from orgplane.errors import SpecError
-from orgplane.rules import Severity, default_registry
-from orgplane.services import ApplyResult, ChangeReport, apply_spec
-from orgplane.services.changes import Counts
-from orgplane.spec import load_spec
+
+if TYPE_CHECKING:
+    from orgplane.services import ApplyResult, ChangeReport
+    from orgplane.services.changes import Counts
 
 __all__ = ["apply_command"]
 
@@ -55,6 +55,10 @@ def apply_command(
     writes nothing. A spec with errors is refused (exit 1) and nothing is written, unless
     --allow-errors; the spec's findings are stored with the org.
     """
+    from orgplane.rules import Severity, default_registry
+    from orgplane.services import apply_spec
+    from orgplane.spec import load_spec
+
     target = spec_path(path)
     try:
         org = load_spec(target)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from orgplane.cli.console import err, out, print_raw
 from orgplane.cli.db import DbOption, open_session
-from orgplane.services import list_audit_entries
-from orgplane.services.audit import AuditEntry
+
+if TYPE_CHECKING:
+    from orgplane.services.audit import AuditEntry
 
 __all__ = ["audit_command"]
 
@@ -30,6 +31,8 @@ def audit_command(
     ] = False,
 ) -> None:
     """Show the audit log, newest first: who changed what, and when."""
+    from orgplane.services import list_audit_entries
+
     with open_session(db) as session:
         entries = list_audit_entries(session=session, limit=limit, target=target, action=action)
     if as_json:

@@ -11,13 +11,15 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from orgplane.errors import OrgplaneError, SpecError
-from orgplane.model import Org, OrgIndex
 from orgplane.settings import get_settings
-from orgplane.spec import load_spec
+
+if TYPE_CHECKING:
+    from orgplane.model import Org, OrgIndex
 
 __all__ = [
     "Loaded",
@@ -65,6 +67,9 @@ class SpecLoadError(OrgplaneError):
 
 
 def load(option: Path | None) -> Loaded:
+    from orgplane.model import OrgIndex
+    from orgplane.spec import load_spec
+
     path = spec_path(option)
     try:
         org = load_spec(path)

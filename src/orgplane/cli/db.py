@@ -12,24 +12,17 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import URL
-from sqlalchemy.orm import Session
 
 from orgplane.cli.console import err, out
 from orgplane.errors import DatabaseError
 from orgplane.settings import get_settings
-from orgplane.store import (
-    create_engine,
-    current_revision,
-    database_errors,
-    display_url,
-    head_revision,
-    parse_url,
-    upgrade,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL
+    from sqlalchemy.orm import Session
 
 __all__ = ["DbOption", "cli_actor", "db_app", "open_session", "resolve_url"]
 
@@ -50,6 +43,8 @@ db_app = typer.Typer(
 
 def resolve_url(option: str | None) -> URL:
     """``--db`` if given, else ``$ORGPLANE_DB``, else the embedded default."""
+    from orgplane.store import parse_url
+
     return parse_url(option or get_settings().db_url)
 
 
@@ -70,6 +65,16 @@ def cli_actor() -> str:
 @contextmanager
 def open_session(option: str | None) -> Iterator[Session]:
     """A session on the database of ``--db``, which must exist and be at the newest schema."""
+    from sqlalchemy.orm import Session
+
+    from orgplane.store import (
+        create_engine,
+        current_revision,
+        database_errors,
+        display_url,
+        head_revision,
+    )
+
     url = resolve_url(option)
     file = _sqlite_file(url)
     if file is not None and not file.exists():
@@ -97,6 +102,8 @@ def upgrade_command(db: DbOption = None) -> None:
 
     On PostgreSQL, servers upgrading at the same time take turns.
     """
+    from orgplane.store import current_revision, display_url, upgrade
+
     url = resolve_url(db)
     before = current_revision(url)
     upgrade(url)
@@ -113,6 +120,8 @@ def upgrade_command(db: DbOption = None) -> None:
 def current_command(db: DbOption = None) -> None:
     """Show the database's schema version. Exit 0 when it is current, 1 when it needs
     'orgplane db upgrade'."""
+    from orgplane.store import current_revision, display_url, head_revision
+
     url = resolve_url(db)
     file = _sqlite_file(url)
     current = None if file is not None and not file.exists() else current_revision(url)

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from orgplane.cli.console import err, out
 from orgplane.cli.db import DbOption, cli_actor, open_session
-from orgplane.kpis.evaluate import Status
-from orgplane.services.demo import MAX_DAYS, DemoReport, clear_demo, generate_demo
-from orgplane.store.measurements import count_measurements
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+    from sqlalchemy.orm import Session
+
+    from orgplane.services.demo import DemoReport
 
 __all__ = ["demo_app", "fill_demo", "offer_demo"]
+
+#: ``services.demo.MAX_DAYS``, which --days needs when the command is defined: a copy,
+#: so that defining it does not import the database layer (a test keeps them equal).
+MAX_DAYS = 400
 
 demo_app = typer.Typer(
     help="Generated DEMO data for trying orgplane (never mistaken for measurements).",
@@ -71,6 +76,10 @@ def measurements_command(
     The data is labelled DEMO wherever it shows. KPIs that hold real measurements are
     never touched; running again replaces the earlier demo data; --clear removes it.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from orgplane.services.demo import clear_demo, generate_demo
+
     if clear:
         with open_session(db) as session:
             deleted = clear_demo(session, org, actor=cli_actor())
@@ -111,6 +120,8 @@ def measurements_command(
 
 
 def _print_report(report: DemoReport) -> None:
+    from orgplane.kpis.evaluate import Status
+
     console = out()
     if not report.orgs:
         console.print("no org in the database: apply a spec first ('orgplane apply')")
@@ -145,12 +156,16 @@ def _print_report(report: DemoReport) -> None:
 
 def fill_demo(session: Session) -> None:
     """Fill every org's KPIs with 90 days of demo data now (``serve --demo``)."""
+    from orgplane.services.demo import generate_demo
+
     _print_report(generate_demo(session, None, now=datetime.now(UTC), actor=cli_actor()))
 
 
 def offer_demo(session: Session, *, interactive: bool) -> None:
     """On a first start with no measurements, offer demo data: ask on a terminal,
     else say how to get it. Nothing is generated without a yes."""
+    from orgplane.store.measurements import count_measurements
+
     if count_measurements(session) > 0:
         return
     hint = (

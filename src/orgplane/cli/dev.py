@@ -9,7 +9,6 @@ import typer
 
 from orgplane.cli.console import err, write_text_atomically
 from orgplane.errors import UsageError
-from orgplane.spec.generator import generate_org
 
 __all__ = ["dev_app"]
 
@@ -36,6 +35,8 @@ def generate(
     ] = 0,
 ) -> None:
     """Write a large, deterministic, GENERATED org spec (for benchmarks and demos, not real data)."""
+    from orgplane.spec.generator import generate_org
+
     summary = generate_org(
         out_dir,
         departments=departments,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from orgplane.cli.console import err, load, print_raw, write_text_atomically
-from orgplane.exporters import export, export_json_schema
-from orgplane.exporters.openslo import OpenSloExport, openslo_export
-from orgplane.spec.schema import spec_json_schema
+
+if TYPE_CHECKING:
+    from orgplane.exporters.openslo import OpenSloExport
 
 __all__ = ["ExportFormat", "export_command", "schema"]
 
@@ -42,6 +42,9 @@ def export_command(
     dot, json (described by `orgplane schema --export`), backstage (catalog-info YAML), or
     openslo (the SLO-type KPIs as OpenSLO v1; how many KPIs were skipped, and why, goes to
     stderr)."""
+    from orgplane.exporters import export
+    from orgplane.exporters.openslo import openslo_export
+
     loaded = load(spec)
     slos = openslo_export(loaded.org, loaded.index) if fmt is ExportFormat.OPENSLO else None
     text = slos.text if slos is not None else export(loaded.org, fmt.value, loaded.index)
@@ -69,6 +72,9 @@ def schema(
     ] = False,
 ) -> None:
     """Print the JSON Schema of the spec format, so editors complete and check spec files."""
+    from orgplane.exporters import export_json_schema
+    from orgplane.spec.schema import spec_json_schema
+
     print_raw(
         json.dumps(
             export_json_schema() if which else spec_json_schema(), indent=2, ensure_ascii=False

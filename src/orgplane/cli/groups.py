@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Group as RichGroup
@@ -13,9 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from orgplane.cli.console import Loaded, load, out, print_raw
-from orgplane.exporters.markdown import render_tree
-from orgplane.model import Direction, Edge
-from orgplane.rules import default_registry
+
+if TYPE_CHECKING:
+    from orgplane.model import Edge
 
 __all__ = ["show", "tree"]
 
@@ -35,11 +35,15 @@ def tree(
     ] = False,
 ) -> None:
     """Print the org as the documents draw it: a box-drawing tree of its groups."""
+    from orgplane.exporters.markdown import render_tree
+
     loaded = load(spec)
     print_raw(render_tree(loaded.org, depth=depth, details=details))
 
 
 def _edge_text(edge: Edge, other: str, loaded: Loaded) -> str:
+    from orgplane.model import Direction
+
     group = loaded.index.groups[other]
     what = f" — {edge.dependency.provides}" if edge.dependency.provides else ""
     mutual = " (both ways)" if edge.dependency.direction is Direction.WITH else ""
@@ -60,6 +64,8 @@ def show(
 ) -> None:
     """Show one group: kind, path, leads, members, responsibilities, stack, KPIs,
     dependencies in and out, notes and the validator's findings about it."""
+    from orgplane.rules import default_registry
+
     loaded = load(spec)
     path, node = loaded.index.group(group)
     outgoing = loaded.index.outgoing(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.columns import Columns
@@ -14,9 +14,9 @@ from rich.table import Table
 
 from orgplane.cli.console import err, out, print_raw, write_text_atomically
 from orgplane.errors import UsageError
-from orgplane.importers.report import ImportReport
-from orgplane.importers.service import import_paths, org_contents
-from orgplane.spec.dumper import spec_files
+
+if TYPE_CHECKING:
+    from orgplane.importers.report import ImportReport
 
 __all__ = ["import_command"]
 
@@ -57,6 +57,9 @@ def import_command(
     OpenSLO files (YAML with `apiVersion: openslo/v1`) add their SLOs as KPIs, on the
     group their service names or on a new one (docs/openslo.md).
     """
+    from orgplane.importers.service import import_paths, org_contents
+    from orgplane.spec.dumper import spec_files
+
     if out_dir is None and not dry_run:
         raise UsageError("say where to write the spec with --out DIR, or use --dry-run")
     result = import_paths(documents)

@@ -9,7 +9,6 @@ import typer
 
 from orgplane.cli.console import err, write_text_atomically
 from orgplane.errors import UsageError
-from orgplane.spec.scaffold import SCAFFOLD_FILES
 
 __all__ = ["init"]
 
@@ -21,6 +20,8 @@ def init(
 ) -> None:
     """Create a small, valid org spec in DIRECTORY (default ./org). Existing files are never
     overwritten."""
+    from orgplane.spec.scaffold import SCAFFOLD_FILES
+
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: exists and is not a folder")
     clashes = [name for name in SCAFFOLD_FILES if (directory / name).exists()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -21,7 +21,9 @@ from orgplane.cli.measurements import (
     pull_command,
     record_command,
 )
-from orgplane.kpis import Objective, Unit, parse_objective, render_objective
+
+if TYPE_CHECKING:
+    from orgplane.kpis import Objective
 
 __all__ = ["kpi_app"]
 
@@ -62,6 +64,8 @@ def parse(
     0.999). A text that states no measurable target is qualitative ("typed": false),
     with the reason. Exit 0, or 1 with --strict when any text is qualitative.
     """
+    from orgplane.kpis import parse_objective, render_objective
+
     objectives = [parse_objective(text) for text in texts]
     if output_format is KpiFormat.JSON:
         rows = [{**o.as_dict(), "canonical": render_objective(o)} for o in objectives]
@@ -73,6 +77,8 @@ def parse(
 
 
 def _table(objectives: list[Objective]) -> Table:
+    from orgplane.kpis import render_objective
+
     table = Table(title="KPIs as typed objectives", title_justify="left")
     for column in ("KPI", "metric", "canonical", "value", "kind", "direction", "qualifiers"):
         table.add_column(column, justify="right" if column == "value" else "left")
@@ -94,6 +100,8 @@ def _table(objectives: list[Objective]) -> Table:
 
 def _value(o: Objective) -> str:
     """The normalized value and its unit: "0.005 seconds", "0.999 ratio", "20 count"."""
+    from orgplane.kpis import Unit
+
     if o.value is None or o.unit is None:
         return ""
     unit = o.unit.value.replace("_", " ")

@@ -12,19 +12,17 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from orgplane.cli.console import err, out, print_raw
 from orgplane.cli.db import DbOption, cli_actor, open_session
 from orgplane.errors import UsageError
-from orgplane.services import measurements
-from orgplane.services.measurements import IngestResult, Measurement, PullOutcome
-from orgplane.store.kpi_series import list_series
-from orgplane.store.orgs import list_orgs
+
+if TYPE_CHECKING:
+    from orgplane.services.measurements import IngestResult, PullOutcome
 
 __all__ = ["import_command", "list_command", "parse_moment", "pull_command", "record_command"]
 
@@ -82,6 +80,9 @@ def record_command(
     Values are in the KPI's normalized unit (as 'orgplane kpi parse' shows): 0.004 for
     4 ms, 0.9993 for 99.93%. A measurement already stored at that moment is kept.
     """
+    from orgplane.services import measurements
+    from orgplane.services.measurements import Measurement
+
     item = Measurement(kpi, parse_moment(at), value, good, total)
     with open_session(db) as session:
         result = measurements.record(session, [item], actor=cli_actor(), org_code=org)
@@ -114,6 +115,8 @@ def import_command(
     Bad records are reported with file:line and nothing is stored. Importing the same
     file again adds nothing.
     """
+    from orgplane.services import measurements
+
     with open_session(db) as session:
         result = measurements.import_file(
             session, file, actor=cli_actor(), org_code=org, kpi=kpi, file_format=file_format
@@ -147,6 +150,10 @@ def pull_command(
     Each KPI is pulled in a transaction of its own; one failing source does not stop
     the others, and the command exits 1 if any failed.
     """
+    from rich.progress import Progress
+
+    from orgplane.services import measurements
+
     outcomes: list[PullOutcome] = []
     with open_session(db) as session, Progress(console=err(), transient=True) as progress:
         task = progress.add_task("pulling", total=None)
@@ -181,6 +188,9 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List the KPIs in the database: reference, window, source and text."""
+    from orgplane.store.kpi_series import list_series
+    from orgplane.store.orgs import list_orgs
+
     with open_session(db) as session:
         codes = [org] if org else [o.code for o in list_orgs(session)]
         rows = [

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from orgplane.cli.console import load, out, print_raw
 from orgplane.errors import NotFoundError
-from orgplane.queries import find_owners
 
 __all__ = ["owners"]
 
@@ -30,6 +29,8 @@ def owners(
     A catalog entry's owner ranks first, then a group named X, then responsibilities,
     then the stack a group runs. Exit 1 when nobody owns X.
     """
+    from orgplane.queries import find_owners
+
     loaded = load(spec)
     query = " ".join(text)
     matches = find_owners(loaded.index, query, limit=limit)

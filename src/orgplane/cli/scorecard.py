@@ -8,10 +8,9 @@ roll-ups (``--depth`` goes deeper); with GROUP: that group's subtree with every 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic_core import to_json
 from rich.table import Table
 from rich.text import Text
 
@@ -19,21 +18,20 @@ from orgplane.cli.console import err, out, print_raw
 from orgplane.cli.db import DbOption, open_session
 from orgplane.cli.measurements import OrgOption, parse_moment
 from orgplane.errors import UsageError
-from orgplane.kpis import render_objective
-from orgplane.kpis.display import format_value
-from orgplane.kpis.evaluate import Status
-from orgplane.kpis.rollup import Rollup
-from orgplane.services.measurements import resolve_group
-from orgplane.services.scorecard import KpiScore, Scorecard, score_org, scorecard_json, sparklines
-from orgplane.store.orgs import list_orgs
+
+if TYPE_CHECKING:
+    from orgplane.kpis.evaluate import Status
+    from orgplane.kpis.rollup import Rollup
+    from orgplane.services.scorecard import KpiScore, Scorecard
 
 __all__ = ["scorecard_command", "spark_text"]
 
+#: The style of each ``Status``, by its value.
 _STYLE = {
-    Status.MET: "green",
-    Status.AT_RISK: "yellow",
-    Status.BREACHED: "bold red",
-    Status.NO_DATA: "dim",
+    "met": "green",
+    "at_risk": "yellow",
+    "breached": "bold red",
+    "no_data": "dim",
 }
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -89,6 +87,12 @@ def scorecard_command(
     Status: met, at risk (within 5% of the target, or an SLO with under a quarter of
     its error budget left or a burn-rate alert firing), breached, or no data.
     """
+    from pydantic_core import to_json
+
+    from orgplane.services.measurements import resolve_group
+    from orgplane.services.scorecard import score_org, scorecard_json, sparklines
+    from orgplane.store.orgs import list_orgs
+
     moment = parse_moment(at)
     with open_session(db) as session:
         codes = [org] if org else [o.code for o in list_orgs(session)]
@@ -134,10 +138,12 @@ def _shown(card: Scorecard, depth: int | None) -> list[tuple[int, list[KpiScore]
 
 
 def _status(status: Status) -> Text:
-    return Text(status.label, style=_STYLE[status])
+    return Text(status.label, style=_STYLE[status.value])
 
 
 def _share(rollup: Rollup) -> str:
+    from orgplane.kpis.evaluate import Status
+
     share = rollup.share_met
     scored = rollup.total - rollup.counts[Status.NO_DATA]
     if share is None:
@@ -151,6 +157,9 @@ def _share(rollup: Rollup) -> str:
 def _table(
     card: Scorecard, shown: list[tuple[int, list[KpiScore], Any]], lines: dict[int, Any]
 ) -> Table:
+    from orgplane.kpis import render_objective
+    from orgplane.kpis.display import format_value
+
     title = f"{card.org_name} ({card.org_code}) — scorecard at {card.at:%Y-%m-%d %H:%M} UTC"
     table = Table(title=title, title_justify="left")
     table.add_column("group / KPI", no_wrap=True, overflow="ellipsis", max_width=32)

@@ -17,37 +17,25 @@ from __future__ import annotations
 import gc
 import json
 import os
-import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
-from fastapi import FastAPI
-from sqlalchemy import URL, Engine
-from sqlalchemy.orm import Session
-from uvicorn.supervisors import Multiprocess
 
-from orgplane.api.observability import configure_logging
 from orgplane.cli.console import err
 from orgplane.cli.db import DbOption, cli_actor, resolve_url
 from orgplane.cli.demo import fill_demo, offer_demo
 from orgplane.errors import UsageError
-from orgplane.rules import Finding, Severity, default_registry
-from orgplane.services import apply_spec
 from orgplane.settings import UnsafeSettingsError, get_settings
-from orgplane.spec import load_spec
-from orgplane.spec.examples import bundled_examples
-from orgplane.store import (
-    create_engine,
-    current_revision,
-    database_errors,
-    display_url,
-    upgrade,
-)
-from orgplane.web import create_app
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
+    from sqlalchemy import URL, Engine
+
+    from orgplane.rules import Finding
 
 __all__ = ["serve_command", "worker_app"]
 
@@ -111,6 +99,16 @@ def serve_command(
     errors included, are on each org's findings page. Several processes may serve one
     PostgreSQL database (--db postgresql://…).
     """
+    import uvicorn
+    from sqlalchemy.orm import Session
+    from uvicorn.supervisors import Multiprocess
+
+    from orgplane.api.observability import configure_logging
+    from orgplane.cli._workers import WorkersConfig
+    from orgplane.spec.examples import bundled_examples
+    from orgplane.store import create_engine, current_revision, display_url, upgrade
+    from orgplane.web import create_app
+
     settings = get_settings()
     try:
         settings.check_for_serving(host)
@@ -153,7 +151,7 @@ def serve_command(
     # The URL with its password: the workers are this user's own processes.
     target = {"db": url.render_as_string(hide_password=False), "host": host}
     os.environ[_WORKER_ENV] = json.dumps(target)
-    config = _WorkersConfig(
+    config = WorkersConfig(
         f"{__name__}:worker_app",
         factory=True,
         workers=workers,
@@ -170,27 +168,22 @@ def serve_command(
     Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
-class _WorkersConfig(uvicorn.Config):
-    """uvicorn's configuration, with a listening socket asyncio knows to be TCP.
+def __getattr__(name: str) -> type[uvicorn.Config]:
+    """``_WorkersConfig``: ``_workers.WorkersConfig`` under the name it had here, loaded
+    when asked for (it subclasses uvicorn's Config, and only serving imports uvicorn)."""
+    if name == "_WorkersConfig":
+        from orgplane.cli._workers import WorkersConfig
 
-    uvicorn (0.54) binds the socket it hands its workers with ``proto`` 0; connections
-    accepted on it inherit that, and asyncio sets ``TCP_NODELAY`` only on sockets whose
-    ``proto`` is TCP — so with workers every answer on a kept-alive connection waited
-    ~40 ms for the client's delayed ACK (Kludex/uvicorn#3149). The same socket, wrapped
-    again with ``IPPROTO_TCP``.
-    """
-
-    def bind_socket(self) -> socket.socket:
-        bound = super().bind_socket()
-        if bound.family not in (socket.AF_INET, socket.AF_INET6) or bound.proto != 0:
-            return bound
-        tcp = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
-        tcp.set_inheritable(True)
-        return tcp
+        return WorkersConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def worker_app() -> FastAPI:
     """The app of one ``serve --workers N`` worker: uvicorn calls it in each process."""
+    from orgplane.api.observability import configure_logging
+    from orgplane.store import create_engine
+    from orgplane.web import create_app
+
     target = json.loads(os.environ[_WORKER_ENV])
     configure_logging()
     app = create_app(get_settings(), create_engine(target["db"]), host=target["host"])
@@ -212,6 +205,13 @@ def _apply(
 ) -> None:
     """Apply one spec; ``shown_as`` is how its findings name its folder (the bundled
     examples are "examples/cipo/…" wherever orgplane is installed)."""
+    from sqlalchemy.orm import Session
+
+    from orgplane.rules import Severity, default_registry
+    from orgplane.services import apply_spec
+    from orgplane.spec import load_spec
+    from orgplane.store import database_errors
+
     org = load_spec(path)
     findings = default_registry().check(org)
     if shown_as is not None:

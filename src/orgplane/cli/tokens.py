@@ -11,10 +11,12 @@ from rich.table import Table
 
 from orgplane.cli.console import err, out, print_raw
 from orgplane.cli.db import DbOption, cli_actor, open_session
-from orgplane.services import create_token, list_tokens, revoke_token
-from orgplane.services.tokens import ROLES
 
 __all__ = ["token_app"]
+
+#: ``services.tokens.ROLES``, which --role's help needs when the command is defined: a
+#: copy, so that defining it does not import the database layer (a test keeps them equal).
+ROLES = ("viewer", "editor", "admin")
 
 token_app = typer.Typer(
     help="Create, list and revoke API tokens (viewer, editor or admin).", no_args_is_help=True
@@ -37,6 +39,8 @@ def create_command(
     db: DbOption = None,
 ) -> None:
     """Create an API token and print it. It is shown this once: only its hash is stored."""
+    from orgplane.services import create_token
+
     with open_session(db) as session:
         created = create_token(session=session, role=role, name=name, actor=cli_actor())
     print_raw(created.secret)
@@ -53,6 +57,8 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List API tokens: id, name, role, when created and last used, revoked or not."""
+    from orgplane.services import list_tokens
+
     with open_session(db) as session:
         tokens = list_tokens(session=session, include_revoked=not active)
     if as_json:
@@ -94,6 +100,8 @@ def revoke_command(
     db: DbOption = None,
 ) -> None:
     """Revoke an API token: it stops working at once. Revoking twice is harmless."""
+    from orgplane.services import revoke_token
+
     with open_session(db) as session:
         token = revoke_token(session=session, token_id=token_id, actor=cli_actor())
     err().print(f"token {token.id} revoked ({_when(token.revoked_at)})")

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from orgplane.cli.console import err, out, print_raw, spec_path
 from orgplane.errors import SpecError
-from orgplane.model import Location
-from orgplane.rules import Finding, Severity, default_registry
-from orgplane.rules.registry import RuleRegistry
-from orgplane.spec import load_spec
+
+if TYPE_CHECKING:
+    from orgplane.rules import Finding
+    from orgplane.rules.registry import RuleRegistry
 
 __all__ = ["validate"]
 
@@ -52,6 +51,9 @@ def validate(
     Exit 0 when clean, 1 on errors (and on warnings with --strict), 2 when the spec
     cannot be read at all.
     """
+    from orgplane.rules import Severity, default_registry
+    from orgplane.spec import load_spec
+
     target = spec_path(path or spec)
     registry = default_registry()
     exit_code = 0
@@ -79,6 +81,9 @@ def _count(n: int, word: str) -> str:
 
 
 def _from_diagnostic(diagnostic: Any) -> Finding:
+    from orgplane.model import Location
+    from orgplane.rules import Finding, Severity
+
     location = (
         Location(diagnostic.file, diagnostic.line, diagnostic.col) if diagnostic.line else None
     )
@@ -114,17 +119,19 @@ def _as_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-
 def _as_sarif(findings: list[Finding], registry: RuleRegistry) -> dict[str, Any]:
+    from importlib.metadata import version
+
+    from orgplane.rules import Severity
+
+    sarif_level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     rules = [
         {
             "id": rule.code,
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.doc},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+            "defaultConfiguration": {"level": sarif_level[rule.severity]},
         }
         for rule in registry
     ]
@@ -132,7 +139,7 @@ def _as_sarif(findings: list[Finding], registry: RuleRegistry) -> dict[str, Any]
     for finding in findings:
         result: dict[str, Any] = {
             "ruleId": finding.code,
-            "level": _SARIF_LEVEL[finding.severity],
+            "level": sarif_level[finding.severity],
             "message": {
                 "text": finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
             },
@@ -177,6 +184,8 @@ def _escape(text: str, *, prop: bool = False) -> str:
 
 
 def _as_github(finding: Finding) -> str:
+    from orgplane.rules import Severity
+
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}[
         finding.severity
     ]
