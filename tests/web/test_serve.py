@@ -211,9 +211,9 @@ def test_workers_must_be_at_least_one(tmp_path: Path) -> None:
 def test_the_workers_listen_on_a_socket_asyncio_knows_is_tcp() -> None:
     """Connections accepted on it get TCP_NODELAY, so no answer waits for a delayed ACK
     (uvicorn's own socket, proto 0, cost every kept-alive request ~40 ms)."""
-    from orgplane.cli.serve import _WorkersConfig
+    from orgplane.cli._workers import WorkersConfig
 
-    config = _WorkersConfig("orgplane.cli.serve:worker_app", port=free_port(), workers=2)
+    config = WorkersConfig("orgplane.cli.serve:worker_app", port=free_port(), workers=2)
     with config.bind_socket() as listening:
         assert listening.family == socket.AF_INET
         assert listening.proto == socket.IPPROTO_TCP

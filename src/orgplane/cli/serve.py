@@ -31,7 +31,6 @@ from orgplane.errors import UsageError
 from orgplane.settings import UnsafeSettingsError, get_settings
 
 if TYPE_CHECKING:
-    import uvicorn
     from fastapi import FastAPI
     from sqlalchemy import URL, Engine
 
@@ -166,16 +165,6 @@ def serve_command(
     )
     # What uvicorn.run does with workers, with a listening socket that keeps TCP_NODELAY.
     Multiprocess(config, sockets=[config.bind_socket()]).run()
-
-
-def __getattr__(name: str) -> type[uvicorn.Config]:
-    """``_WorkersConfig``: ``_workers.WorkersConfig`` under the name it had here, loaded
-    when asked for (it subclasses uvicorn's Config, and only serving imports uvicorn)."""
-    if name == "_WorkersConfig":
-        from orgplane.cli._workers import WorkersConfig
-
-        return WorkersConfig
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def worker_app() -> FastAPI:
