@@ -203,11 +203,7 @@ def window_aggregates(
                 func.sum(measurement.c.good),
                 func.sum(measurement.c.total),
             )
-            .where(
-                measurement.c.series_id.in_(chunk),
-                measurement.c.at_ms >= lo,
-                measurement.c.at_ms < hi,
-            )
+            .where(_in_window(chunk, lo, hi))
             .group_by(measurement.c.series_id)
         )
         for row in session.execute(statement):
@@ -289,9 +285,7 @@ def _percentiles(
     values: dict[int, list[float]] = defaultdict(list)
     for chunk in _chunks(list(percentiles)):
         statement = select(measurement.c.series_id, measurement.c.value).where(
-            measurement.c.series_id.in_(chunk),
-            measurement.c.at_ms >= lo,
-            measurement.c.at_ms < hi,
+            _in_window(chunk, lo, hi)
         )
         for series_id, value in session.execute(statement):
             values[series_id].append(value)
@@ -321,11 +315,7 @@ def bucket_values(
                 func.sum(measurement.c.good),
                 func.sum(measurement.c.total),
             )
-            .where(
-                measurement.c.series_id.in_(chunk),
-                measurement.c.at_ms >= lo,
-                measurement.c.at_ms < hi,
-            )
+            .where(_in_window(chunk, lo, hi))
             .group_by(measurement.c.series_id, func.floor(slot))
         )
         for series_id, index, mean, good, total in session.execute(statement):
@@ -333,6 +323,16 @@ def bucket_values(
             position = min(int(index), buckets - 1)
             row[position] = good / total if total else mean
     return out
+
+
+def _in_window(series_ids: list[int], lo: int, hi: int) -> Any:
+    """SQL: a measurement of one of ``series_ids`` in ``[lo, hi)`` (ms)."""
+    measurement = table_of(MeasurementRow)
+    return and_(
+        measurement.c.series_id.in_(series_ids),
+        measurement.c.at_ms >= lo,
+        measurement.c.at_ms < hi,
+    )
 
 
 def _chunks(ids: Sequence[int], size: int = 900) -> Iterable[list[int]]:
