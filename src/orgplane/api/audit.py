@@ -44,7 +44,8 @@ def list_audit(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
     scope = f"audit:{target}:{action}"
-    before = int(context.cursor.decode(scope, cursor)[0]) if cursor else None
+    key = context.cursor.decode_key(scope, cursor, int)
+    before = key[0] if key is not None else None
     found = audit.list_audit(session, limit=limit + 1, target=target, action=action, before=before)
     page, next_cursor = page_of(found, limit, context.cursor, scope, lambda e: [e.id])
     items = [

@@ -85,10 +85,8 @@ def list_catalog(
 ) -> Response:
     org_or_404(session, org)
     scope = f"catalog:{org}:{kind}:{owner}:{q}"
-    after: tuple[str, str] | None = None
-    if cursor:
-        key = context.cursor.decode(scope, cursor)
-        after = (str(key[0]), str(key[1])) if len(key) == 2 else None
+    key = context.cursor.decode_key(scope, cursor, str, str)
+    after = (key[0], key[1]) if key is not None else None
     found = catalog.page_catalog(
         session, org, kind=kind, owner=owner, query=q, after=after, limit=limit + 1
     )

@@ -198,7 +198,8 @@ def list_groups(
 ) -> Response:
     org_or_404(session, org)
     scope = f"groups:{org}:{kind}:{parent}:{q}"
-    after = str(context.cursor.decode(scope, cursor)[0]) if cursor else None
+    key = context.cursor.decode_key(scope, cursor, str)
+    after = key[0] if key is not None else None
     found = group_queries.page_groups(
         session,
         org,

@@ -149,12 +149,8 @@ def list_kpis(
     org_or_404(session, org)
     moment = _moment(at)
     scope = f"kpis:{org}:{group}"
-    after = None
-    if cursor:
-        key = context.cursor.decode(scope, cursor)
-        if len(key) != 2 or not isinstance(key[0], str) or not isinstance(key[1], int):
-            raise ProblemError(400, "cursor: not a cursor of this list", kind="bad-cursor")
-        after = (key[0], key[1])
+    key = context.cursor.decode_key(scope, cursor, str, int)
+    after = (key[0], key[1]) if key is not None else None
     path = measurements.resolve_group(session, org, group) if group else None
     found = list_series(session, org, group_path=path, subtree=True, after=after, limit=limit + 1)
     page, next_cursor = page_of(
@@ -228,12 +224,8 @@ def list_measurements(
     org_or_404(session, org)
     series = measurements.resolve_kpi(session, kpi, org)
     scope = f"measurements:{org}:{series.id}"
-    after = None
-    if cursor:
-        key = context.cursor.decode(scope, cursor)
-        if len(key) != 1 or not isinstance(key[0], int):
-            raise ProblemError(400, "cursor: not a cursor of this list", kind="bad-cursor")
-        after = key[0]
+    key = context.cursor.decode_key(scope, cursor, int)
+    after = key[0] if key is not None else None
     points = series_points(
         session,
         series.id,

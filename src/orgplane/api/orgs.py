@@ -59,7 +59,8 @@ def list_orgs(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
-    after = context.cursor.decode("orgs", cursor)[0] if cursor else None
+    key = context.cursor.decode_key("orgs", cursor, str)
+    after = key[0] if key is not None else None
     found = [org for org in orgs.list_orgs(session) if after is None or org.code > after]
     page, next_cursor = page_of(
         found[: limit + 1], limit, context.cursor, "orgs", lambda o: [o.code]

@@ -108,7 +108,8 @@ def list_people(
 ) -> Response:
     org_or_404(session, org)
     scope = f"people:{org}"
-    after = str(context.cursor.decode(scope, cursor)[0]) if cursor else None
+    key = context.cursor.decode_key(scope, cursor, str)
+    after = key[0] if key is not None else None
     found = people.page_people(session, org, after=after, limit=limit + 1)
     page, next_cursor = page_of(found, limit, context.cursor, scope, lambda p: [p.id])
     return json_response(

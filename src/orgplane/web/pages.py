@@ -319,10 +319,8 @@ def catalog_page(
 ) -> Response:
     view = _org(session, org)
     scope = f"web-catalog:{view.code}"
-    start: tuple[str, str] | None = None
-    if after:
-        key = context.cursor.decode(scope, after)
-        start = (str(key[0]), str(key[1])) if len(key) == 2 else None
+    key = context.cursor.decode_key(scope, after or None, str, str)
+    start = (key[0], key[1]) if key is not None else None
     entries = catalog.page_catalog(
         session,
         view.code,
