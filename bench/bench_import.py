@@ -17,9 +17,9 @@ import argparse
 import random
 import time
 
+from orgplane.gcpause import paused_gc
 from orgplane.importers.assemble import to_org
 from orgplane.importers.builder import build
-from orgplane.importers.gcpause import paused_gc
 from orgplane.importers.markdown import parse_markdown
 from orgplane.importers.mdparser import markdown_parser
 from orgplane.importers.report import ImportReport

@@ -2,7 +2,7 @@
 code blocks, quotes — parsed by markdown-it-py (CommonMark + GFM tables).
 
 Imports markdown-it-py, ``orgplane.errors``, ``spec.reader`` and ``importers.mdparser``,
-``importers.inline`` and ``importers.gcpause``. Inline markup is reduced to plain text;
+``importers.inline`` and ``gcpause``. Inline markup is reduced to plain text;
 a bold run that starts a cell or list item is kept apart, because documents put a
 group's code and name there (``**A-1 Procurement**``).
 """
@@ -17,7 +17,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from orgplane.errors import Diagnostic, SpecReadError
-from orgplane.importers.gcpause import paused_gc
+from orgplane.gcpause import paused_gc
 from orgplane.importers.inline import InlineReader
 from orgplane.importers.mdparser import TABLE, TableRow, markdown_parser
 from orgplane.spec.reader import decode_text

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orgplane.errors import Diagnostic, SpecReadError
+from orgplane.gcpause import paused_gc
 from orgplane.importers.assemble import to_org
 from orgplane.importers.builder import build
-from orgplane.importers.gcpause import paused_gc
 from orgplane.importers.markdown import Document, read_markdown
 from orgplane.importers.openslo import OpenSloFile, import_openslo, looks_like_openslo, read_openslo
 from orgplane.importers.report import ImportReport

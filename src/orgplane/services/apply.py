@@ -12,10 +12,8 @@ one compares against what the first one wrote.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from orgplane.errors import Diagnostic, SpecError
+from orgplane.gcpause import paused_gc
 from orgplane.model import Org, OrgIndex
 from orgplane.rules import Finding, Severity
 from orgplane.services.changes import (
@@ -92,7 +91,7 @@ def apply_spec(
     try:
         begin_write(session)
         orgs.lock_org(session, org.code)
-        with _gc_paused():
+        with paused_gc():
             report, apply_id = _sync(session, org, findings, actor, now, dry_run=dry_run)
         if dry_run:
             session.rollback()
@@ -107,24 +106,6 @@ def apply_spec(
         # every dependency row to find a group's dependents).
         refresh_statistics(session)
     return ApplyResult(report, apply_id, dry_run)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic GC off while the snapshots are compared.
-
-    A large org means hundreds of thousands of short-lived rows (dicts and lists, none
-    of them cyclic garbage), and with the collector on its collections walk the whole
-    heap — the loaded org included — again and again: it doubles a no-change apply.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _diagnostic(finding: Finding, org: Org) -> Diagnostic:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError
-from orgplane.importers.gcpause import paused_gc
+from orgplane.gcpause import paused_gc
 from orgplane.kpis.budget import BURN_ALERTS, is_slo
 from orgplane.kpis.display import format_value
 from orgplane.kpis.evaluate import Aggregate, Assessment, Status, assess

@@ -8,7 +8,6 @@ together, and nothing is returned unless the whole spec is valid.
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import re
 import types
@@ -20,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from orgplane.errors import Diagnostic, SpecError, SpecReadError
+from orgplane.gcpause import paused_gc
 from orgplane.model import Located, Org, Policies, SourcedDict, SourcedList
 from orgplane.spec.document import LIST_SECTIONS, OrgHeader, SpecDocument
 from orgplane.spec.reader import read_yaml_file, read_yaml_text
@@ -85,10 +85,7 @@ def load_documents(path: Path) -> list[tuple[str, SpecDocument]]:
     unreadable = False
     # Building hundreds of thousands of small objects: the cyclic GC only slows that down
     # (nothing built here is cyclic garbage).
-    gc_was_enabled = gc.isenabled()
-    gc_was_frozen = gc.get_freeze_count() > 0
-    gc.disable()
-    try:
+    with paused_gc():
         for file in files:
             name = str(file)
             try:
@@ -101,17 +98,6 @@ def load_documents(path: Path) -> list[tuple[str, SpecDocument]]:
             problems.extend(file_problems)
             if document is not None:
                 documents.append((name, document))
-    finally:
-        if gc_was_enabled:
-            if not gc_was_frozen:
-                # Everything built above sits in the youngest generation, and the first
-                # collection after ``gc.enable()`` would walk all of it (a second for a
-                # large spec). Freezing then unfreezing moves it to the oldest generation
-                # without a walk (mypy does the same); full collections still see it. Not
-                # done when the program froze objects itself (pre-fork servers).
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
     if problems:
         problems = problems[:MAX_DIAGNOSTICS]
         raise SpecReadError(problems) if unreadable else SpecError(problems)
