@@ -1,7 +1,7 @@
 """Measurement files: the CSV and JSON-lines files a KPI's ``file`` source names, and the
 files ``orgplane kpi import`` reads.
 
-Imports ``errors`` only. A record has a moment ``at`` (ISO 8601 with a UTC offset or
+Imports ``errors`` and ``services.measurement_values`` (the fields of a record). A record has a moment ``at`` (ISO 8601 with a UTC offset or
 ``Z``, or unix seconds) and a ``value``, optionally the ``good`` and ``total`` counts the
 value is the ratio of (the value is computed from them when it is left out), and a
 ``kpi`` reference (``B-2#p95-latency``, ``1B/B-2#p95-latency``,
@@ -23,15 +23,21 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-import math
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from orgplane.errors import Diagnostic, SpecError, SpecReadError, UsageError
+from orgplane.services.measurement_values import (
+    InvalidValueError,
+    json_type,
+    parse_count,
+    parse_moment,
+    parse_number,
+    parse_reference,
+)
 
 __all__ = ["FORMATS", "MAX_DIAGNOSTICS", "FileRecord", "file_format", "read_measurement_file"]
 
@@ -42,12 +48,6 @@ MAX_DIAGNOSTICS = 50
 
 _EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 _COLUMNS = ("kpi", "at", "value", "good", "total")
-_REFERENCE = re.compile(r"^[^\s#]+#[^\s#]+$")
-_UNIX_SECONDS = re.compile(r"^[+-]?\d+(\.\d+)?$")
-#: Unix seconds from here on are far more likely milliseconds (year 5138 onwards).
-_MAX_UNIX_SECONDS = 1e11
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_TIME_HINT = "write an offset, like 2024-06-01T10:00:00Z or 2024-06-01T12:00:00+02:00"
 
 #: Where a field of the current record is: its (line, column).
 _Locate = Callable[[str], tuple[int, int]]
@@ -311,7 +311,7 @@ def _read_jsonl(lines: _Lines, problems: _Problems) -> list[FileRecord]:
             if not isinstance(item, dict):
                 problems.add(
                     "OP001",
-                    f"expected a JSON object, found {_json_type(item)}",
+                    f"expected a JSON object, found {json_type(item)}",
                     number,
                     len(text) - len(text.lstrip()) + 1,
                 )
@@ -350,18 +350,6 @@ def _key_column(text: str, key: str) -> int:
     return found + 1 if found >= 0 else 1
 
 
-def _json_type(item: object) -> str:
-    if item is None:
-        return "null"
-    if isinstance(item, bool):
-        return "true/false"
-    if isinstance(item, int | float):
-        return "a number"
-    if isinstance(item, str):
-        return "a string"
-    return "a list" if isinstance(item, list) else "an object"
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -374,14 +362,6 @@ def _suggest(name: str) -> str:
 
 
 # -- one record ----------------------------------------------------------------------------
-
-
-class _InvalidValueError(ValueError):
-    """A field's value is wrong; the message says how."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def _record(
@@ -400,18 +380,18 @@ def _record(
             return None
         try:
             return parse(fields[name])
-        except _InvalidValueError as exc:
+        except InvalidValueError as exc:
             problems.add("OP001", f"{name}: {exc}", *locate(name), exc.hint)
             return None
 
-    kpi = check("kpi", _reference)
+    kpi = check("kpi", parse_reference)
     if kpi_column and kpi is None and "kpi" not in fields:
         problems.add("OP001", "kpi: empty (every record of a file with a kpi column names one)",
                      *locate("kpi"))  # fmt: skip
-    at = check("at", _moment)
-    value = check("value", _number)
-    good = check("good", _count)
-    total = check("total", _count)
+    at = check("at", parse_moment)
+    value = check("value", parse_number)
+    good = check("good", parse_count)
+    total = check("total", parse_count)
     if len(problems.found) > before:
         return None
     if (good is None) != (total is None):
@@ -435,67 +415,3 @@ def _record(
         problems.add("OP004", "missing at (the moment of the measurement)", *locate("at"))
         return None
     return FileRecord(line, kpi, at, value, good, total)
-
-
-def _reference(raw: Any) -> str:
-    if not isinstance(raw, str):
-        raise _InvalidValueError(f"expected a KPI reference, found {_json_type(raw)}")
-    text = raw.strip()
-    if not _REFERENCE.match(text):
-        raise _InvalidValueError(
-            f"{text!r} is not a KPI reference",
-            hint="write GROUP#kpi-id, like B-2#p95-latency or CIPO:1B/B-2#p95-latency",
-        )
-    return text
-
-
-def _moment(raw: Any) -> datetime:
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise _InvalidValueError(f"expected a time, found {_json_type(raw)}")
-    if isinstance(raw, str) and not _UNIX_SECONDS.match(raw.strip()):
-        text = raw.strip()
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise _InvalidValueError(
-                f"{text!r} is not a time",
-                hint="ISO 8601 with an offset, like 2024-06-01T10:00:00Z, or unix seconds",
-            ) from None
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise _InvalidValueError(f"{text!r} has no UTC offset", hint=_TIME_HINT)
-        return moment.astimezone(UTC)
-    try:
-        seconds = float(raw)
-    except OverflowError:  # an integer of hundreds of digits
-        seconds = math.inf
-    shown = str(raw).strip()
-    shown = shown if len(shown) <= 24 else f"{shown[:20]}…"
-    if math.isnan(seconds) or seconds < 0:
-        raise _InvalidValueError(f"{shown} is not a moment after 1970 in unix seconds")
-    if seconds >= _MAX_UNIX_SECONDS:
-        raise _InvalidValueError(
-            f"{shown} is too large for unix seconds", hint="unix seconds, not milliseconds"
-        )
-    return _EPOCH + timedelta(seconds=seconds)
-
-
-def _number(raw: Any) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise _InvalidValueError(f"expected a number, found {_json_type(raw)}")
-    text = raw.strip() if isinstance(raw, str) else raw
-    try:
-        number = float(text)
-    except OverflowError:  # an integer of hundreds of digits
-        raise _InvalidValueError("the number is too large") from None
-    except ValueError:
-        raise _InvalidValueError(f"{text!r} is not a number") from None
-    if not math.isfinite(number):
-        raise _InvalidValueError(f"{raw!s} is not a finite number")
-    return number
-
-
-def _count(raw: Any) -> float:
-    number = _number(raw)
-    if number < 0:
-        raise _InvalidValueError(f"{number:g} is negative")
-    return number
