@@ -112,12 +112,10 @@ def score_org(
     by_group: dict[str, list[KpiScore]] = defaultdict(list)
     for score in scores.values():
         by_group[score.series.group_path].append(score)
+    summaries = group_queries.all_summaries(session, org_code, under=group_path)
     groups = [
         GroupScore(summary, by_group.get(summary.path, []), rollups.get(summary.path, Rollup()))
-        for summary in _tree_order(group_queries.all_summaries(session, org_code))
-        if group_path is None
-        or summary.path == group_path
-        or summary.path.startswith(group_path + "/")
+        for summary in _tree_order(summaries, group_path)
     ]
     rollup = rollups[group_path] if group_path is not None and group_path in rollups else None
     return Scorecard(
@@ -132,13 +130,15 @@ def score_org(
     )
 
 
-def _tree_order(summaries: list[GroupSummary]) -> list[GroupSummary]:
-    """Groups depth first: each parent followed by its subtree, siblings in spec order."""
+def _tree_order(summaries: list[GroupSummary], root: str | None) -> list[GroupSummary]:
+    """Groups depth first from ``root`` (``None``: the top level): each parent followed by
+    its subtree, siblings in spec order."""
     children: dict[str | None, list[GroupSummary]] = defaultdict(list)
     for summary in summaries:  # parents first, siblings by position
         children[summary.parent_path].append(summary)
     ordered: list[GroupSummary] = []
-    stack = list(reversed(children[None]))
+    stack = [s for s in reversed(summaries) if s.path == root] if root else []
+    stack = stack or list(reversed(children[None]))
     while stack:
         summary = stack.pop()
         ordered.append(summary)

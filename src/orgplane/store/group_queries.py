@@ -317,11 +317,17 @@ def page_groups(
     return _summaries(session, *where, order_by=(GroupRow.path,), limit=limit)
 
 
-def all_summaries(session: Session, org_code: str) -> list[GroupSummary]:
-    """Every group of ``org_code``, parents before children, siblings in spec order."""
-    return _summaries(
-        session, GroupRow.org_code == org_code, order_by=(GroupRow.depth, GroupRow.position)
-    )
+def all_summaries(
+    session: Session, org_code: str, *, under: str | None = None
+) -> list[GroupSummary]:
+    """Every group of ``org_code`` (or of the subtree at path ``under``), parents before
+    children, siblings in spec order."""
+    where = [GroupRow.org_code == org_code]
+    if under is not None:
+        where.append(
+            (GroupRow.path == under) | GroupRow.path.startswith(under + "/", autoescape=True)
+        )
+    return _summaries(session, *where, order_by=(GroupRow.depth, GroupRow.position))
 
 
 def count_groups(session: Session, org_code: str) -> int:
