@@ -297,3 +297,28 @@ def test_every_read_is_tagged_and_a_client_with_the_tag_gets_a_304(
     stale = served.client.get(path, headers={"If-None-Match": 'W/"0123456789abcdef"'})
     assert stale.status_code == 200
     assert stale.json() == first.json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/orgs/CIPO/groups/1B/B-2",  # a kept answer
+        "/api/orgs/CIPO/groups",
+        "/api/orgs/DIT/lookups/owner?entry=airflow",
+        "/healthz",
+        "/orgs/CIPO",  # a page
+    ],
+)
+def test_head_answers_as_get_without_the_body(served: Server, path: str) -> None:
+    got = served.client.get(path)
+    head = served.client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    for header in ("content-type", "content-length", "etag"):
+        assert head.headers.get(header) == got.headers.get(header), header
+
+
+def test_head_where_get_is_not_allowed_is_a_405_problem(served: Server) -> None:
+    response = served.client.head("/api/apply")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"

@@ -5,9 +5,11 @@ the server would refuse."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import anyio
+import httpx
 import pytest
 from anyio.from_thread import BlockingPortal
 from sqlalchemy import NullPool, update
@@ -55,6 +57,72 @@ def test_a_hot_read_is_kept_and_answered_as_built(served: Server, path: str) -> 
         assert again.headers["content-type"] == "application/json"
     cached = served.client.get(path, headers={"If-None-Match": first.headers["etag"]})
     assert cached.status_code == 304
+
+
+def _headers(response: httpx.Response) -> list[tuple[str, str]]:
+    return [
+        (name, value) for name, value in response.headers.multi_items() if name != "x-request-id"
+    ]
+
+
+@pytest.mark.parametrize("path", HOT)
+def test_a_kept_answer_is_sent_before_routing_exactly_as_the_app_sends_it(
+    served: Server, path: str
+) -> None:
+    answers = _answers(served)
+    made = served.client.get(path)  # made, or kept by an earlier test: through the app
+    assert made.status_code == 200
+    early = answers.early_hits
+    again = served.client.get(path)
+    if answers.early_hits == early:  # PostgreSQL: a background write dropped it
+        again = served.client.get(path)
+    assert answers.early_hits > early
+    assert again.content == made.content
+    assert _headers(again) == _headers(made)
+    tag = made.headers["etag"]
+    routed = served.client.get(path, headers={"If-None-Match": tag, "Authorization": ""})
+    kept = served.client.get(path, headers={"If-None-Match": f'"x", {tag}'})
+    assert kept.status_code == routed.status_code == 304
+    assert kept.content == routed.content == b""
+    assert _headers(kept) == _headers(routed)
+
+
+def test_a_kept_answer_is_counted_under_its_route(served: Server) -> None:
+    path = "/api/orgs/CIPO/groups/1B/B-2"
+    for _ in range(3):
+        assert served.client.get(path).status_code == 200
+    metrics = served.client.get("/metrics").text
+    counted = re.search(
+        r'^orgplane_http_requests_total\{method="GET",route="/api/orgs/\{org\}/groups/\{ref\}",'
+        r'status="200"\} (\d+)',
+        metrics,
+        re.MULTILINE,
+    )
+    assert counted is not None and float(counted.group(1)) >= 3
+
+
+def test_only_the_path_and_query_an_answer_was_made_for_get_it(served: Server) -> None:
+    """Near misses of a kept request reach the app and get its own answers."""
+    group = served.client.get("/api/orgs/CIPO/groups/1B/B-2")
+    owner = served.client.get("/api/orgs/DIT/lookups/owner?entry=airflow")
+    assert group.status_code == owner.status_code == 200
+    others = {
+        "/api/orgs/CIPO/groups/1B/B-2/dependencies": 200,
+        "/api/orgs/CIPO/groups/1B/B-2/children": 200,
+        "/api/orgs/DIT/lookups/owner?entry=airflow&entry=kafka": 200,
+        "/api/orgs/DIT/lookups/owner?entry=": 422,
+    }
+    for path, status in others.items():
+        answer = served.client.get(path)
+        assert answer.status_code == status, (path, answer.text)
+        assert answer.content != group.content
+    assert isinstance(served.client.get("/api/orgs/CIPO/groups/1B/B-2/children").json(), list)
+    head = served.client.head("/api/orgs/CIPO/groups/1B/B-2")
+    assert head.content == b""
+    assert_problem(
+        served.client.get("/api/orgs/CIPO/groups/1B/B-2", headers={"Authorization": "Bearer no"}),
+        401,
+    )
 
 
 def test_errors_are_never_kept(served: Server) -> None:

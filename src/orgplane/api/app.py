@@ -32,12 +32,21 @@ from orgplane.api import (
 )
 from orgplane.api.deps import AppContext
 from orgplane.api.kpi_metrics import KpiCollector
-from orgplane.api.observability import Metrics, ObservabilityMiddleware
+from orgplane.api.observability import (
+    ASGIApp,
+    Message,
+    Metrics,
+    ObservabilityMiddleware,
+    Receive,
+    Scope,
+    Send,
+)
 from orgplane.api.pagination import Cursor
 from orgplane.api.problems import Problem, install_problem_handlers, problem
+from orgplane.api.snapshots import KeptAnswers
 from orgplane.settings import Settings
 
-__all__ = ["create_api"]
+__all__ = ["HeadAsGet", "create_api"]
 
 _DESCRIPTION = """\
 The control plane of an infrastructure organization: orgs, their groups, people, roles
@@ -60,6 +69,9 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        # orgplane measures and logs itself (api/observability.py); FastAPI's own
+        # OpenTelemetry hooks would look up the global providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.orgplane = AppContext(
         settings=settings,
@@ -78,6 +90,9 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     for module in (orgs, groups, people, catalog, lookups, findings, applies, audit, kpis, health):
         app.include_router(module.router)
     _no_slash_redirects(app)
+    context: AppContext = app.state.orgplane
+    app.add_middleware(KeptAnswers, cache=context.answers, open_reads=settings.reads_are_open(host))
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -87,6 +102,32 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         )
     app.add_middleware(ObservabilityMiddleware, metrics=metrics, max_body=settings.max_body_bytes)
     return app
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET without the body (RFC 9110, 9.3.2) —
+    the same status and headers, Content-Length and ETag included — on every path, where
+    FastAPI's routes would answer 405. Metrics and logs keep the method HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        as_get = {**scope, "method": "GET"}
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(as_get, receive, without_body)
+        finally:
+            if "route" in as_get:
+                scope["route"] = as_get["route"]
 
 
 def _no_slash_redirects(app: FastAPI) -> None:

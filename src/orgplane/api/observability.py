@@ -22,7 +22,17 @@ from starlette.responses import Response
 
 from orgplane.api.problems import problem
 
-__all__ = ["JsonFormatter", "Metrics", "ObservabilityMiddleware", "configure_logging"]
+__all__ = [
+    "ASGIApp",
+    "JsonFormatter",
+    "Message",
+    "Metrics",
+    "ObservabilityMiddleware",
+    "Receive",
+    "Scope",
+    "Send",
+    "configure_logging",
+]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

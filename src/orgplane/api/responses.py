@@ -18,7 +18,14 @@ from starlette.responses import Response
 
 from orgplane.api.problems import problem_responses
 
-__all__ = ["etag_of", "json_body", "json_response", "read_responses", "tagged_response"]
+__all__ = [
+    "etag_matches",
+    "etag_of",
+    "json_body",
+    "json_response",
+    "read_responses",
+    "tagged_response",
+]
 
 _ETAG_HEADER = {
     "ETag": {
@@ -60,12 +67,13 @@ def json_response(request: Request, model: BaseModel, *, status: int = 200) -> R
 def tagged_response(request: Request, body: bytes, tag: str, *, status: int = 200) -> Response:
     """``body`` (JSON) with its tag ``tag``; 304 when the client already has it."""
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    if status == 200 and _matches(request.headers.get("if-none-match", ""), tag):
+    if status == 200 and etag_matches(request.headers.get("if-none-match", ""), tag):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-def _matches(header: str, tag: str) -> bool:
+def etag_matches(header: str, tag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``tag`` (weakly compared) or is ``*``."""
     if not header:
         return False
     if header.strip() == "*":

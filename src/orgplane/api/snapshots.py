@@ -1,9 +1,10 @@
 """Answers a server process keeps while the database does not change: the hot reads (a
 group by code or path, who owns an entry, who to contact) answered from memory.
 
-Imports SQLAlchemy, pydantic, Starlette and ``api.responses``. ``AnswerCache`` keeps each
-answer as its JSON bytes and ETag, keyed by what the request asked, under the database's
-*change signal* as it was read before the answer was built. Every request reads the
+Imports SQLAlchemy, pydantic, Starlette, ``api.observability`` (the ASGI types) and
+``api.responses``. ``AnswerCache`` keeps each answer as its JSON bytes and ETag, keyed
+by what the request asked, under the database's *change signal* as it was read before
+the answer was built. Every request reads the
 signal first; when it differs from the one the kept answers were read under, they are all
 dropped. So a process never answers from data older than its own last look at the
 signal, and several processes sharing one database (``orgplane serve --workers N``, or
@@ -23,6 +24,12 @@ The signal is coarse on purpose: any write drops every answer (an API token's la
 time included), since a stale answer costs more than a rebuilt one, and writes (applies)
 are rare next to reads. Errors are never kept: a 404 or 409 is raised again each time.
 The cache is bounded in bytes (least recently used answers go first).
+
+``KeptAnswers`` serves kept answers before any routing: each kept answer remembers the
+request path and query it was made for and the route that made it, so a request for
+exactly those, asked anonymously where reads are open, is answered from memory without
+FastAPI's routing, dependencies and validation, all of which it passed when the answer
+was made and would pass again the same way. Everything else goes on to the app.
 """
 
 from __future__ import annotations
@@ -42,13 +49,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from orgplane.api.responses import etag_of, json_body, tagged_response
+from orgplane.api.observability import ASGIApp, Receive, Scope, Send
+from orgplane.api.responses import etag_matches, etag_of, json_body, tagged_response
 
-__all__ = ["DEFAULT_MAX_BYTES", "AnswerCache", "CachedAnswer", "ChangeSignal", "change_signal"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "AnswerCache",
+    "CachedAnswer",
+    "ChangeSignal",
+    "KeptAnswers",
+    "change_signal",
+]
 
 #: How many bytes of answers one process keeps at most (bodies plus a per-entry estimate).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _ENTRY_OVERHEAD = 256
+#: How many request paths (with their query) a process remembers the answer key of.
+MAX_REQUESTS = 100_000
 
 
 class ChangeSignal(Protocol):
@@ -142,6 +159,17 @@ class CachedAnswer:
     body: bytes
     etag: str
 
+    def headers(self, status: int) -> list[tuple[bytes, bytes]]:
+        """The headers ``tagged_response`` sends with this answer, in its order."""
+        tagged = [(b"etag", self.etag.encode("latin-1")), (b"cache-control", b"no-cache")]
+        if status == 304:
+            return tagged
+        return [
+            *tagged,
+            (b"content-length", str(len(self.body)).encode("latin-1")),
+            (b"content-type", b"application/json"),
+        ]
+
 
 class AnswerCache:
     """One server's kept answers (see the module docstring). ``hits`` and ``misses``
@@ -161,8 +189,12 @@ class AnswerCache:
         self._bytes = 0
         self._version: Hashable | None = None
         self._lock = threading.Lock()
+        # (path, query) -> (key, route): what a request for that path was answered with.
+        self._requests: dict[tuple[str, bytes], tuple[Hashable, object]] = {}
         self.hits = 0
         self.misses = 0
+        #: Of ``hits``, those answered before routing (``KeptAnswers``).
+        self.early_hits = 0
 
     async def respond(
         self, request: Request, key: Hashable, build: Callable[[Session], BaseModel]
@@ -179,16 +211,42 @@ class AnswerCache:
             body = await run_in_threadpool(self._build, build)
             answer = CachedAnswer(body, etag_of(body))
             self._put(key, version, answer)
+        self._remember(request.scope, key)
         return tagged_response(request, answer.body, answer.etag)
+
+    def _remember(self, scope: Scope, key: Hashable) -> None:
+        request = (scope["path"], scope.get("query_string", b""))
+        if request in self._requests:
+            return
+        if len(self._requests) >= MAX_REQUESTS:
+            self._requests.clear()
+        self._requests[request] = (key, scope.get("route"))
+
+    async def kept(self, scope: Scope) -> tuple[CachedAnswer, object] | None:
+        """The kept answer to the request of ``scope``, with the route that made it, if
+        one was made for exactly its path and query and the data has not changed since."""
+        made = self._requests.get((scope["path"], scope.get("query_string", b"")))
+        if made is None:
+            return None
+        key, route = made
+        signal = self._signal
+        version = signal.read() if signal.ready() else await run_in_threadpool(signal.read)
+        answer = self._get(key, version, count_miss=False)
+        if answer is None:
+            return None
+        self.early_hits += 1
+        return answer, route
 
     def _build(self, build: Callable[[Session], BaseModel]) -> bytes:
         with self._sessions() as session:
             return json_body(build(session))
 
-    def _get(self, key: Hashable, version: Hashable | None) -> CachedAnswer | None:
+    def _get(
+        self, key: Hashable, version: Hashable | None, *, count_miss: bool = True
+    ) -> CachedAnswer | None:
         with self._lock:
             if version is None:
-                self.misses += 1
+                self.misses += count_miss
                 return None
             if version != self._version:
                 self._answers.clear()
@@ -196,7 +254,7 @@ class AnswerCache:
                 self._version = version
             answer = self._answers.get(key)
             if answer is None:
-                self.misses += 1
+                self.misses += count_miss
                 return None
             self._answers.move_to_end(key)
             self.hits += 1
@@ -220,3 +278,43 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._answers)
+
+
+class KeptAnswers:
+    """ASGI middleware: answers a GET that ``cache`` kept an answer for (see the module
+    docstring) — when the caller sends no token and ``open_reads`` says reads need none —
+    and hands every other request to ``app``. The answer goes out as ``tagged_response``
+    would send it (a 304 when the client's ``If-None-Match`` matches), and ``scope``
+    carries the route that made it, so metrics and logs name that route."""
+
+    def __init__(self, app: ASGIApp, *, cache: AnswerCache, open_reads: bool) -> None:
+        self.app = app
+        self.cache = cache
+        self.open_reads = open_reads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.open_reads and scope["type"] == "http" and scope["method"] == "GET":
+            match = None
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    break
+                if name == b"if-none-match":
+                    match = value
+            else:
+                kept = await self.cache.kept(scope)
+                if kept is not None:
+                    answer, route = kept
+                    scope["route"] = route
+                    current = match is not None and etag_matches(
+                        match.decode("latin-1"), answer.etag
+                    )
+                    status = 304 if current else 200
+                    headers = answer.headers(status)
+                    await send(
+                        {"type": "http.response.start", "status": status, "headers": headers}
+                    )
+                    await send(
+                        {"type": "http.response.body", "body": b"" if current else answer.body}
+                    )
+                    return
+        await self.app(scope, receive, send)
