@@ -174,6 +174,8 @@ def test_other_errors_are_pages_too(client: TestClient) -> None:
     assert "1F/F-6/U-RE1" in text
     bad_cursor = _assert_html_page(client.get("/orgs/CIPO/catalog?after=forged.cursor"), 400)
     assert "not a cursor of this list" in "".join(bad_cursor.text)
+    too_long = _assert_html_page(client.get("/orgs/CIPO/catalog", params={"q": "x" * 201}), 400)
+    assert "q: String should have at most 200 characters" in "".join(too_long.text)
 
 
 @pytest.mark.parametrize(

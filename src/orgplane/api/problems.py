@@ -42,6 +42,7 @@ __all__ = [
     "install_problem_handlers",
     "problem",
     "problem_responses",
+    "validation_errors",
 ]
 
 PROBLEM_TYPE = "application/problem+json"
@@ -158,15 +159,20 @@ def _orgplane_error(request: Request, exc: Exception) -> Response:
     return problem(status, str(exc), kind=kind, instance=request.url.path, headers=headers, **extra)
 
 
-def _validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Each thing wrong with a request: where (``query.limit``) and what."""
+    return [
         {
             "location": ".".join(str(part) for part in error.get("loc", ())),
             "message": str(error.get("msg", "")),
         }
         for error in exc.errors()
     ]
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(exc)
     first = errors[0] if errors else {"location": "request", "message": "invalid"}
     return problem(
         422,

@@ -10,13 +10,14 @@ from __future__ import annotations
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from orgplane.api import create_api
-from orgplane.api.problems import ProblemError
+from orgplane.api.problems import ProblemError, validation_errors
 from orgplane.errors import NotFoundError, OrgplaneError
 from orgplane.settings import Settings
 from orgplane.web import pages, scorecard_pages
@@ -47,7 +48,7 @@ def create_app(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
 
         app.add_exception_handler(error, handler)
 
-    for error in (OrgplaneError, StarletteHTTPException, ProblemError):
+    for error in (OrgplaneError, StarletteHTTPException, ProblemError, RequestValidationError):
         page_or_problem(error)
     return app
 
@@ -61,7 +62,11 @@ def _error_page(request: Request, exc: Exception) -> Response:
         status, title = exc.status, "Error"
     else:
         status, title = 400, "Error"
-    detail = exc.detail if isinstance(exc, StarletteHTTPException) else str(exc)
+    if isinstance(exc, RequestValidationError):
+        # A link with a bad query (a hand-edited one): the page says what is wrong with it.
+        detail = "; ".join(f"{e['location']}: {e['message']}" for e in validation_errors(exc))
+    else:
+        detail = exc.detail if isinstance(exc, StarletteHTTPException) else str(exc)
     return pages.templates.TemplateResponse(
         request,
         "error.html",
