@@ -98,7 +98,8 @@ def test_a_kept_answer_is_counted_under_its_route(served: Server) -> None:
         metrics,
         re.MULTILINE,
     )
-    assert counted is not None and float(counted.group(1)) >= 3
+    assert counted is not None
+    assert float(counted.group(1)) >= 3
 
 
 def test_only_the_path_and_query_an_answer_was_made_for_get_it(served: Server) -> None:

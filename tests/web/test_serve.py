@@ -196,6 +196,19 @@ def test_several_workers_serve_one_database_and_see_each_others_writes(
     assert applied.returncode == 0, applied.stderr
     assert answers() == {"Second"}
 
+    # /metrics adds up both workers' counts, whichever of them answers the scrape.
+    counted = re.compile(
+        r'^orgplane_http_requests_total\{method="GET",route="/api/orgs/\{org\}/groups/\{ref\}",'
+        r'status="200"\} (\S+)$',
+        re.MULTILINE,
+    )
+    for _ in range(4):
+        status, _, body = http_get(server.port, "/metrics")
+        assert status == 200
+        found = counted.search(body.decode())
+        assert found is not None
+        assert float(found.group(1)) == 40
+
     assert server.stop(signal.SIGINT) == 0
     assert "Traceback" not in server.output()
     assert not _listening(server.port)

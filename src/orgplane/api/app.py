@@ -81,7 +81,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         host=host,
     )
     metrics = Metrics()
-    metrics.registry.register(KpiCollector(app.state.orgplane.sessions))
+    metrics.exposition.register(KpiCollector(app.state.orgplane.sessions))
     app.state.metrics = metrics
     install_problem_handlers(app)
     _document_problems(app)

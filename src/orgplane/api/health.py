@@ -80,5 +80,5 @@ def readyz(request: Request, context: ContextDep) -> Response:
     },
 )
 def metrics(request: Request) -> Response:
-    registry = request.app.state.metrics.registry
+    registry = request.app.state.metrics.exposition
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -3,13 +3,17 @@ the limits on what a request may carry (its body's size; no NUL character in its
 or query) — as one pure ASGI middleware, so every request pays once.
 
 Imports ``prometheus_client`` and ``api.problems``. Each app has its own registry (no
-global one): two apps in one process count separately.
+global one): two apps in one process count separately. Under ``orgplane serve --workers
+N`` the workers count in prometheus_client's multiprocess mode (files in
+``$PROMETHEUS_MULTIPROC_DIR``, which ``serve`` makes), and /metrics adds up every
+worker's counts, whichever worker is asked.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -18,11 +22,13 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
 
 from orgplane.api.problems import problem
 
 __all__ = [
+    "MULTIPROCESS_DIR_ENV",
     "ASGIApp",
     "JsonFormatter",
     "Message",
@@ -43,11 +49,24 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _ACCESS = logging.getLogger("orgplane.access")
 
 
+#: Where prometheus_client's multiprocess mode keeps each process's counts.
+MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
 class Metrics:
-    """The server's own metrics, in a registry of its own."""
+    """The server's own metrics, in a registry of its own. ``exposition`` is what
+    /metrics shows: ``registry`` itself, or in multiprocess mode every process's counts
+    (collectors that read no counts of their own, such as the KPI gauges, are registered
+    there)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        shared = os.environ.get(MULTIPROCESS_DIR_ENV)
+        if shared:
+            self.exposition = CollectorRegistry()
+            MultiProcessCollector(self.exposition, path=shared)  # type: ignore[no-untyped-call]
+        else:
+            self.exposition = self.registry
         self.requests = Counter(
             "orgplane_http_requests",
             "HTTP requests answered, by method, route and status.",

@@ -9,7 +9,9 @@ applying happen once, in this process, before any worker starts; each worker the
 its own app (``worker_app``) from the same settings, database and host, which reach it
 through the environment (uvicorn starts workers afresh: nothing else is inherited).
 SQLite in WAL mode lets the workers read side by side; each keeps its own answers and
-notices the others' writes (``api/snapshots.py``).
+notices the others' writes (``api/snapshots.py``). The workers count requests in a
+folder of files made for the run (prometheus_client's multiprocess mode, unless
+``$PROMETHEUS_MULTIPROC_DIR`` names one already), so /metrics shows them all.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -102,7 +106,7 @@ def serve_command(
     from sqlalchemy.orm import Session
     from uvicorn.supervisors import Multiprocess
 
-    from orgplane.api.observability import configure_logging
+    from orgplane.api.observability import MULTIPROCESS_DIR_ENV, configure_logging
     from orgplane.cli._workers import WorkersConfig
     from orgplane.spec.examples import bundled_examples
     from orgplane.store import create_engine, current_revision, display_url, upgrade
@@ -163,8 +167,16 @@ def serve_command(
         # workers are killed and restarted before they ever serve.
         timeout_worker_healthcheck=_WORKER_START_TIMEOUT,
     )
-    # What uvicorn.run does with workers, with a listening socket that keeps TCP_NODELAY.
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    counts = None
+    if not os.environ.get(MULTIPROCESS_DIR_ENV):
+        counts = tempfile.mkdtemp(prefix="orgplane-metrics-")
+        os.environ[MULTIPROCESS_DIR_ENV] = counts
+    try:
+        # What uvicorn.run does with workers, with a listening socket that keeps TCP_NODELAY.
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    finally:
+        if counts is not None:
+            shutil.rmtree(counts, ignore_errors=True)
 
 
 def worker_app() -> FastAPI:
