@@ -55,7 +55,9 @@ def test_list_record_and_score(run: Run, applied: str) -> None:
     [
         (("IOT#nope", "1"), "group IOT of org IOT has no KPI 'nope'"),
         (("IOT#availability", "1", "--at", "2026-11-22T10:00:00"), "has no UTC offset"),
-        (("IOT#availability", "1", "--at", "last week"), "is not ISO 8601"),
+        (("IOT#availability", "1", "--at", "last week"), "is not a time"),
+        (("IOT#availability", "1", "--at", "1" + "0" * 20), "too large for unix seconds"),
+        (("IOT#availability", "1", "--at", "-5"), "is not a moment after 1970"),
         (("IOT#availability", "nan"), "is not a finite number"),
     ],
 )

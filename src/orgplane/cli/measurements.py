@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,26 +34,24 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 
 
 def parse_moment(text: str) -> datetime:
-    """``now``, an ISO 8601 time with an offset or ``Z``, a date (midnight UTC), or unix
-    seconds; a time without an offset is refused (which zone would it be?)."""
+    """``now``, a date (midnight UTC), or what a measurement file's ``at`` may be: an
+    ISO 8601 time with an offset or ``Z``, or unix seconds (``services.measurement_values``)."""
     text = text.strip()
     if text == "now":
         return datetime.now(UTC)
     try:
-        return datetime.fromtimestamp(float(text), UTC)
+        return datetime.combine(date.fromisoformat(text), time(), UTC)
     except ValueError:
         pass
+    # Imported here: the services package imports the database stack (cli/__init__).
+    from orgplane.services.measurement_values import InvalidValueError
+    from orgplane.services.measurement_values import parse_moment as parse_value_moment
+
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"time {text!r} is not ISO 8601 (2026-11-23T10:00:00Z), a date or unix seconds"
-        ) from None
-    if moment.tzinfo is None:
-        if len(text) == 10:  # a date
-            return moment.replace(tzinfo=UTC)
-        raise UsageError(f"time {text!r} has no UTC offset: add Z or +01:00")
-    return moment.astimezone(UTC)
+        return parse_value_moment(text)
+    except InvalidValueError as exc:
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        raise UsageError(f"time {exc}{hint}") from None
 
 
 def record_command(
