@@ -22,8 +22,8 @@ from orgplane.kpis import Objective, parse_objective
 from orgplane.kpis.identity import kpi_ids
 from orgplane.kpis.windows import default_window
 from orgplane.model import Kpi, OrgIndex, SourceType
+from orgplane.store.kpi_tables import KpiSeriesRow
 from orgplane.store.sync import Row, RowDiff, table_of, with_digest, write_diff
-from orgplane.store.tables import KpiSeriesRow
 
 __all__ = [
     "SERIES_KEY",

@@ -24,8 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orgplane.kpis.evaluate import Aggregate, nearest_rank
+from orgplane.store.kpi_tables import KpiSeriesRow, MeasurementRow
 from orgplane.store.sync import table_of
-from orgplane.store.tables import KpiSeriesRow, MeasurementRow
 
 __all__ = [
     "Point",

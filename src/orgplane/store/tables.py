@@ -1,6 +1,7 @@
 """The database schema: every table orgplane stores, as typed SQLAlchemy 2 mappings.
 
-Imports SQLAlchemy only. The repositories (``store/<noun>.py``) read and write these
+Imports SQLAlchemy, ``store.table_base`` (what the tables share) and
+``store.kpi_tables`` (the KPI tables, named here too). The repositories (``store/<noun>.py``) read and write these
 tables; the Alembic migrations in ``store/migrations`` create them, and a test checks the
 two agree.
 
@@ -25,26 +26,23 @@ entry, and the database refuses UPDATE and DELETE on it (triggers in the migrati
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
-    Dialect,
     Float,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
-    Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
+
+from orgplane.store.kpi_tables import KpiSeriesRow, MeasurementRow
+from orgplane.store.table_base import CLUSTERED, Base, RowId, UtcDateTime, group_ref, org_ref
 
 __all__ = [
     "TOKEN_ROLES",
@@ -68,74 +66,6 @@ __all__ = [
 
 #: API token roles, weakest first.
 TOKEN_ROLES = ("viewer", "editor", "admin")
-
-# Constraint names are part of the schema (migrations refer to them): never let the
-# database make them up.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-#: Tables with a natural primary key are stored in key order on SQLite (WITHOUT ROWID):
-#: an org's rows are then one contiguous range, read without a lookup per row.
-CLUSTERED: dict[str, Any] = {"sqlite_with_rowid": False}
-
-#: A surrogate integer key: SQLite's rowid alias (``INTEGER PRIMARY KEY``), a BIGINT
-#: identity on PostgreSQL.
-RowId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A point in time, always timezone-aware UTC in Python, on every backend.
-
-    SQLite has no timezone-aware type: values are stored as naive UTC and read back
-    with UTC attached, so the two backends return the same values.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: orgplane stores UTC times only")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UtcDateTime(),
-        dict[str, Any]: JSON(),
-        list[str]: JSON(),
-        list[dict[str, Any]]: JSON(),
-    }
-
-
-def _group_ref(table: str) -> ForeignKeyConstraint:
-    """A child row of a group: deleted with it, and moved with it when its path changes."""
-    return ForeignKeyConstraint(
-        ["org_code", "group_path"],
-        ["groups.org_code", "groups.path"],
-        ondelete="CASCADE",
-        onupdate="CASCADE",
-        name=f"fk_{table}_group",
-    )
-
-
-def _org_ref() -> Any:
-    return ForeignKey("orgs.code", ondelete="CASCADE")
-
 
 # -- the spec snapshot --------------------------------------------------------------------
 
@@ -171,7 +101,7 @@ class GroupRow(Base):
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    org_code: Mapped[str] = mapped_column(String(64), _org_ref())
+    org_code: Mapped[str] = mapped_column(String(64), org_ref())
     path: Mapped[str] = mapped_column(Text)
     code: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(128))
@@ -199,7 +129,7 @@ class KpiRow(Base):
     """A KPI of a group exactly as written, at its place in the group's list."""
 
     __tablename__ = "group_kpis"
-    __table_args__ = (_group_ref("group_kpis"), CLUSTERED)
+    __table_args__ = (group_ref("group_kpis"), CLUSTERED)
 
     org_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     group_path: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -215,7 +145,7 @@ class DependencyRow(Base):
 
     __tablename__ = "group_dependencies"
     __table_args__ = (
-        _group_ref("group_dependencies"),
+        group_ref("group_dependencies"),
         Index(None, "org_code", "target_path"),
         CLUSTERED,
     )
@@ -236,7 +166,7 @@ class MembershipRow(Base):
 
     __tablename__ = "group_memberships"
     __table_args__ = (
-        _group_ref("group_memberships"),
+        group_ref("group_memberships"),
         Index(None, "org_code", "person_id"),
         CheckConstraint("relation IN ('lead', 'member', 'oncall')", name="relation"),
         CLUSTERED,
@@ -252,7 +182,7 @@ class PersonRow(Base):
     __tablename__ = "people"
     __table_args__ = (Index(None, "org_code", "name"), CLUSTERED)
 
-    org_code: Mapped[str] = mapped_column(String(64), _org_ref(), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(64), org_ref(), primary_key=True)
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(Text)
@@ -268,7 +198,7 @@ class RoleRow(Base):
     __tablename__ = "roles"
     __table_args__ = (CLUSTERED,)
 
-    org_code: Mapped[str] = mapped_column(String(64), _org_ref(), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(64), org_ref(), primary_key=True)
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     internal_id: Mapped[str | None] = mapped_column(Text)
@@ -295,7 +225,7 @@ class CatalogRow(Base):
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    org_code: Mapped[str] = mapped_column(String(64), _org_ref())
+    org_code: Mapped[str] = mapped_column(String(64), org_ref())
     entry_id: Mapped[str] = mapped_column(String(128))
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(32))
@@ -322,7 +252,7 @@ class FindingRow(Base):
     __tablename__ = "findings"
     __table_args__ = (Index(None, "org_code", "subject"), CLUSTERED)
 
-    org_code: Mapped[str] = mapped_column(String(64), _org_ref(), primary_key=True)
+    org_code: Mapped[str] = mapped_column(String(64), org_ref(), primary_key=True)
     position: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))
@@ -390,68 +320,3 @@ class AuditRow(Base):
     target: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-
-
-# -- KPI measurements ---------------------------------------------------------------------
-
-
-class KpiSeriesRow(Base):
-    """A KPI as a series of measurements; identity: org code + group path + KPI id.
-
-    Kept when its KPI leaves the spec (``active`` false), so that its measurements
-    survive a KPI removed by mistake and come back with it. The objective columns are the
-    typed KPI text as of the last apply: the scorecard query filters and computes on them.
-    """
-
-    __tablename__ = "kpi_series"
-    __table_args__ = (
-        UniqueConstraint("org_code", "group_path", "kpi_id"),
-        Index(None, "org_code", "active", "group_path", "position"),
-    )
-
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    org_code: Mapped[str] = mapped_column(String(64), _org_ref())
-    group_path: Mapped[str] = mapped_column(Text)
-    kpi_id: Mapped[str] = mapped_column(String(128))
-    active: Mapped[bool]
-    position: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
-    name: Mapped[str | None] = mapped_column(Text)
-    weight: Mapped[float] = mapped_column(Float)
-    #: The typed objective (``Objective.as_dict()``), for display and the API.
-    objective: Mapped[dict[str, Any]]
-    kind: Mapped[str] = mapped_column(String(16))
-    comparator: Mapped[str | None] = mapped_column(String(2))
-    target: Mapped[float | None] = mapped_column(Float)
-    percentile: Mapped[float | None] = mapped_column(Float)
-    window: Mapped[str] = mapped_column(String(32))
-    #: ``MeasureSource`` as JSON; ``None`` for KPIs recorded by hand.
-    source: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    #: Set while the series holds demo measurements (``orgplane demo measurements``).
-    demo: Mapped[bool]
-    digest: Mapped[str] = mapped_column(String(32))
-
-
-class MeasurementRow(Base):
-    """One measurement of a KPI: a value at a moment (milliseconds since the epoch, UTC).
-
-    Ratio measurements may carry the ``good`` and ``total`` event counts the value is the
-    ratio of. A series has at most one measurement per moment: ingest is idempotent.
-    """
-
-    __tablename__ = "kpi_measurements"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["series_id"],
-            ["kpi_series.id"],
-            ondelete="CASCADE",
-            name="fk_kpi_measurements_series",
-        ),
-        CLUSTERED,
-    )
-
-    series_id: Mapped[int] = mapped_column(RowId, primary_key=True)
-    at_ms: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    value: Mapped[float] = mapped_column(Float)
-    good: Mapped[float | None] = mapped_column(Float)
-    total: Mapped[float | None] = mapped_column(Float)
