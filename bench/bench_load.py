@@ -12,18 +12,20 @@ interleaved so that a noisy machine slows every step alike:
 (a') the same with the cyclic GC off, as ``load_spec`` runs (a fairer baseline);
 (b)  ``load_spec``: read with positions, validate the models, merge;
 (c)  ``load_spec`` and then every installed rule, ``default_registry().check(org)``;
+     (b) and (c) also with parallel loading off (``spec/parallel.py``), for the ratio;
 (d)  ``deps --reverse`` on the most depended-on group: ``OrgIndex(org).impact(path,
      reverse=True)``, once including the index build and once on a built index.
 
 Each time is the best of N runs (``time.perf_counter``). Peak memory is the process's
 peak RSS (``ru_maxrss``), read right after the first load and validation, before any bare
-parse. ``--breakdown`` adds where the time of (c) goes, stage by stage. See
-docs/benchmarks.md for the budget and recorded results.
+parse; the worker that reads files in parallel has its own, reported beside it.
+``--breakdown`` adds where the time of (c) goes, stage by stage. See docs/benchmarks.md for the budget and recorded results.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import platform
@@ -32,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,8 +42,10 @@ import yaml
 
 from orgplane.model import Org, OrgIndex
 from orgplane.rules import RuleRegistry, default_registry
-from orgplane.spec import SpecDocument, find_spec_files, load_spec, merge_documents
+from orgplane.spec import SpecDocument, find_spec_files, load_spec, merge_documents, parallel
 from orgplane.spec.generator import generate_org
+from orgplane.spec.packed import read_packed_file
+from orgplane.spec.parallel import validate_packed
 from orgplane.spec.reader import read_yaml_file
 
 T = TypeVar("T")
@@ -54,10 +58,21 @@ BUDGET_QUERY_SECONDS = 0.100
 GOAL_RATIO = 2.0
 
 
-def _peak_rss_mib() -> float:
+def _peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+@contextlib.contextmanager
+def _serial_loading() -> Iterator[None]:
+    """Parallel loading off: no spec is large enough for it."""
+    threshold = parallel.PARALLEL_MIN_BYTES
+    parallel.PARALLEL_MIN_BYTES = sys.maxsize
+    try:
+        yield
+    finally:
+        parallel.PARALLEL_MIN_BYTES = threshold
 
 
 def _bare_parse(files: list[Path]) -> None:
@@ -98,6 +113,9 @@ def _one_round(
         ("a0", _timed(lambda: _bare_parse_without_gc(files))[0]),
         ("b", _timed(lambda: load_spec(out))[0]),
     ]
+    with _serial_loading():
+        times.append(("b1", _timed(lambda: load_spec(out))[0]))
+        times.append(("c1", _timed(load_and_validate)[0]))
     seconds, org = _timed(load_and_validate)
     times.append(("c", seconds))
     assert isinstance(org, Org)
@@ -126,11 +144,29 @@ def _stages(files: list[Path], registry: RuleRegistry) -> list[tuple[str, float]
         named = [(str(file), document) for file, document in zip(files, documents, strict=True)]
         seconds, org = _clock(lambda: merge_documents(named))
         stages.append(("merge", seconds))
+        for done in (raws, documents, named):
+            done.clear()  # free them before the packed stages
+        stages.extend(_packed_stages(files))
     finally:
         gc.freeze()  # leave the GC as load_spec does (see spec/loader.py)
         gc.unfreeze()
         gc.enable()
     stages.append(("rules", _clock(lambda: registry.check(org))[0]))
+    return stages
+
+
+def _packed_stages(files: list[Path]) -> list[tuple[str, float]]:
+    """The packed form's read and validation (what ``spec/parallel.py`` runs per file)."""
+    seconds, packs = _clock(lambda: [read_packed_file(file, str(file)) for file in files])
+    stages = [("packed", seconds)]
+    seconds, _ = _clock(
+        lambda: [
+            validate_packed(pack, str(file))
+            for pack, file in zip(packs, files, strict=True)
+            if pack is not None
+        ]
+    )
+    stages.append(("validate_packed", seconds))
     return stages
 
 
@@ -177,6 +213,7 @@ def _run(out: Path, repeat: int) -> None:
     # The first load and validation, before anything else big, gives the peak memory.
     org = load_and_validate()
     peak_after_load = _peak_rss_mib()
+    peak_worker = _peak_rss_mib(resource.RUSAGE_CHILDREN)
     target, incoming = _most_depended(OrgIndex(org))
     rows = len(OrgIndex(org).impact(target, reverse=True))
     del org
@@ -201,7 +238,9 @@ def _run(out: Path, repeat: int) -> None:
         ("(a) bare parse: `yaml.load(f, Loader=yaml.CSafeLoader)`", best["a"], 1.0),
         ("(a') bare parse, cyclic GC off", best["a0"], best["a0"] / best["a"]),
         ("(b) `load_spec`", best["b"], best["b"] / best["a"]),
+        ("(b) `load_spec`, parallel loading off", best["b1"], best["b1"] / best["a"]),
         ("(c) `load_spec` + validate (all rules)", best["c"], ratio),
+        ("(c) load + validate, parallel loading off", best["c1"], best["c1"] / best["a"]),
         ("    of which the rules: `registry.check(org)`", best["rules"], None),
         ("(d) `deps --reverse`, first query incl. `OrgIndex` build", best["d1"], None),
         ("(d) `deps --reverse` on a built index", best["d2"], None),
@@ -214,8 +253,10 @@ def _run(out: Path, repeat: int) -> None:
     print(
         f"\nLoad + validate ÷ bare parse: (c)/(a) = {ratio:.2f}× (goal ≤ {GOAL_RATIO:.0f}×); "
         f"(c)/(a') = {ratio_no_gc:.2f}×.\n"
-        f"Peak RSS: {peak_after_load:.0f} MiB after the first load + validate, "
-        f"{peak:.0f} MiB for the whole run."
+        f"Parallel ÷ serial loading: (b) {best['b'] / best['b1']:.2f}×, "
+        f"(c) {best['c'] / best['c1']:.2f}×.\n"
+        f"Peak RSS: {peak_after_load:.0f} MiB after the first load + validate (its worker "
+        f"{peak_worker:.0f} MiB), {peak:.0f} MiB for the whole run."
     )
     verdicts = [
         (f"load + validate < {BUDGET_SECONDS:.0f} s", best["c"] < BUDGET_SECONDS),
@@ -243,6 +284,8 @@ def _breakdown(out: Path, repeat: int) -> None:
         ("`read_yaml_file`: the events above + values with positions", best["read"]),
         ("`SpecDocument.model_validate`: pydantic + attaching positions", best["validate"]),
         ("`merge_documents`", best["merge"]),
+        ("`read_packed_file`: the same values, in the packed form", best["packed"]),
+        ("`validate_packed`: pydantic on plain dicts + packed positions", best["validate_packed"]),
         ("`registry.check(org)`: every rule", best["rules"]),
     ]
     print(f"\nWhere load + validate goes (GC off like `load_spec`; best of {repeat}):\n")

@@ -1,7 +1,8 @@
 """The base class of every spec model: strict fields and a source position.
 
 Imports only ``model.source``. ``Located`` models refuse unknown fields and remember
-where they were written when they were validated from a ``SourcedDict``.
+where they were written when they were validated from a ``SourcedDict``, or, for the
+packed form, when ``attach_packed_sources`` gives them their positions.
 """
 
 from __future__ import annotations
@@ -17,9 +18,27 @@ from pydantic import (
     model_validator,
 )
 
-from orgplane.model.source import Location, NodeSource, SourcedDict, SourcedList
+from orgplane.model.source import (
+    Location,
+    NodeSource,
+    PackedNode,
+    PackedSource,
+    PositionTable,
+    SourcedDict,
+    SourcedList,
+)
 
-__all__ = ["Code", "Located", "NameStr", "Ref", "Slug", "Text", "attach_sources", "is_code"]
+__all__ = [
+    "Code",
+    "Located",
+    "NameStr",
+    "Ref",
+    "Slug",
+    "Text",
+    "attach_packed_sources",
+    "attach_sources",
+    "is_code",
+]
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$"
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$"
@@ -179,6 +198,48 @@ def attach_sources(model: Located, data: SourcedDict) -> None:
                         pending.append((value, item))
                     elif value.source is None:
                         _set_source(value, NodeSource(source.file, line, col))
+
+
+def attach_packed_sources(
+    model: Located, data: dict[str, object], node: PackedNode, table: PositionTable
+) -> None:
+    """``attach_sources`` for the packed form: ``model`` was validated from the plain
+    ``data``, whose positions are ``node`` in ``table``. Same pass, same result: every
+    ``Located`` value gets the position ``attach_sources`` would give it, as a
+    ``PackedSource`` that decodes it when asked.
+    """
+    pending: list[tuple[BaseModel, dict[str, object], PackedNode]] = [(model, data, node)]
+    while pending:
+        obj, raw, node = pending.pop()
+        if isinstance(node, int):
+            offset, below = node, None
+        elif isinstance(node, tuple):
+            offset, below = node
+        else:
+            continue
+        _set_source(obj, PackedSource(table, offset))
+        for name in _located_fields(type(obj)):
+            raw_value = raw.get(name)
+            if type(raw_value) is dict:
+                value = getattr(obj, name)
+                if isinstance(value, Located) and below is not None:
+                    pending.append((value, raw_value, below[name]))
+            elif type(raw_value) is list:
+                values = getattr(obj, name)
+                if not isinstance(values, list):
+                    continue
+                nodes = below.get(name) if below is not None else None
+                for index, (value, item) in enumerate(zip(values, raw_value, strict=False)):
+                    if not isinstance(value, Located):
+                        continue
+                    if type(item) is dict:
+                        item_node = nodes[index] if isinstance(nodes, list) else None
+                        if item_node is not None:
+                            pending.append((value, item, item_node))
+                    elif value.source is None:
+                        position = table.item(offset, name, index)
+                        if position is not None:
+                            _set_source(value, NodeSource(table.file, *position))
 
 
 def is_code(text: str) -> bool:

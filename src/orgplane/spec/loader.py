@@ -1,8 +1,9 @@
 """Load a spec (one YAML file or a folder of them) into a validated ``Org``.
 
-Imports ``spec.reader``, ``spec.document``, ``model`` and ``errors``. Every problem
-becomes a ``Diagnostic`` with file:line:col; all of a spec's problems are reported
-together, and nothing is returned unless the whole spec is valid.
+Imports ``spec.reader``, ``spec.parallel``, ``spec.document``, ``model`` and ``errors``.
+Every problem becomes a ``Diagnostic`` with file:line:col; all of a spec's problems are
+reported together, and nothing is returned unless the whole spec is valid. A large
+spec's files are read in two processes (``spec.parallel``), with the same result.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from orgplane.errors import Diagnostic, SpecError, SpecReadError
 from orgplane.gcpause import paused_gc
 from orgplane.model import Located, Org, Policies, SourcedDict, SourcedList
 from orgplane.spec.document import LIST_SECTIONS, OrgHeader, SpecDocument
+from orgplane.spec.parallel import read_in_parallel
 from orgplane.spec.reader import read_yaml_file, read_yaml_text
 
 __all__ = [
@@ -86,8 +88,14 @@ def load_documents(path: Path) -> list[tuple[str, SpecDocument]]:
     # Building hundreds of thousands of small objects: the cyclic GC only slows that down
     # (nothing built here is cyclic garbage).
     with paused_gc():
-        for file in files:
+        # A large spec is read in two processes (spec/parallel.py); a file it leaves
+        # (None), and every file of a small spec, is read here.
+        read = read_in_parallel(files) or [None] * len(files)
+        for file, document in zip(files, read, strict=True):
             name = str(file)
+            if document is not None:
+                documents.append((name, document))
+                continue
             try:
                 raw = read_yaml_file(file, name)
             except SpecReadError as exc:

@@ -21,6 +21,9 @@ from orgplane.model.source import NodeSource, SourcedDict, SourcedList
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "NULLS",
+    "NULL_TAG",
+    "PLAIN_TAGS",
     "decode_text",
     "read_yaml_bytes",
     "read_yaml_file",
@@ -34,8 +37,8 @@ MAX_DEPTH = 200
 #: Most aliases (``*name``) one file may use; defends against "billion laughs".
 MAX_ALIASES = 1000
 
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_PLAIN_TAGS = frozenset(
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+PLAIN_TAGS = frozenset(
     {
         None,
         "!",
@@ -48,7 +51,7 @@ _PLAIN_TAGS = frozenset(
         "tag:yaml.org,2002:seq",
     }
 )
-_NULL_TAG = "tag:yaml.org,2002:null"
+NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def _fail(
@@ -145,8 +148,8 @@ def _build(events: Iterator[Any], file: str) -> object:
     sequence_end = yaml.SequenceEndEvent
     alias_event = yaml.AliasEvent
     document_start = yaml.DocumentStartEvent
-    plain_tags = _PLAIN_TAGS
-    nulls = _NULLS
+    plain_tags = PLAIN_TAGS
+    nulls = NULLS
     new_dict = dict.__new__
 
     root: object = None
@@ -175,7 +178,7 @@ def _build(events: Iterator[Any], file: str) -> object:
                 raise _fail_at(event, file, f"YAML tag {tag} is not supported in a spec")
             # A plain (unquoted) null, ``~`` or nothing reads as None; libyaml gives plain
             # scalars the style '' and quoted ones '"' or "'", so "null" stays text.
-            if (not event.style and value in nulls) or tag == _NULL_TAG:
+            if (not event.style and value in nulls) or tag == NULL_TAG:
                 value = None
             anchor = event.anchor
             if anchor is not None:
