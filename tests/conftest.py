@@ -6,6 +6,9 @@ of a file migrated once per session; on PostgreSQL one database migrated once pe
 session, whose tables are emptied after each test (a new database per test costs
 several times more). ``empty_db_url`` is a new database with no schema at all. The PostgreSQL server
 (``tests/db.py``) starts on the first test that needs it and stops at the end.
+
+Tests marked ``forks`` run first: they fork the test process, which is only safe while
+it runs one thread, before any other test has started one.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ from tests.db import PostgresServer
 __all__ = ["BACKENDS", "run"]
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("forks") is None)  # stable
 
 
 @pytest.fixture(scope="session")

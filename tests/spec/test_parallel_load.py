@@ -39,6 +39,10 @@ from orgplane.spec.reader import read_yaml_file
 Documents = list[tuple[str, SpecDocument]]
 Positions = tuple[str, int, int, object, object]
 
+#: Forking is only safe in a process running one thread: tests/conftest.py runs these
+#: tests first, before any other test starts one (a database server, a portal).
+pytestmark = pytest.mark.forks
+
 needs_fork = pytest.mark.skipif(
     not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
     reason="parallel loading needs fork and two usable CPUs",
@@ -70,7 +74,7 @@ def _one_thread() -> bool:
 def forced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Parallel loading on any spec; gives the files of each run that the worker sent."""
     if not _one_thread():
-        pytest.skip("other threads run in this test process: forking would not be safe")
+        pytest.fail("other threads run in this test process: forking would not be safe")
     monkeypatch.setattr(parallel_module, "PARALLEL_MIN_BYTES", 0)
     sent: list[int] = []
     receive = parallel_module._Run._receive
@@ -316,7 +320,7 @@ def _files(org_dir: Path) -> list[Path]:
 @needs_fork
 def test_it_runs_above_the_threshold_only(org_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if not _one_thread():
-        pytest.skip("other threads run in this test process")
+        pytest.fail("other threads run in this test process: forking would not be safe")
     files = _files(org_dir)
     size = sum(file.stat().st_size for file in files)
     monkeypatch.setattr(parallel_module, "PARALLEL_MIN_BYTES", size + 1)
