@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    uv run python bench/bench_api.py [--out DIR] [--db FILE] [--duration S] [--rounds N]
-        [--workers N]
+    uv run python bench/bench_api.py [--out DIR] [--db FILE | --db-url URL] [--duration S]
+        [--rounds N] [--workers N]
 
 Needs ``wrk`` (Debian: ``apt-get install wrk``). Benchmarks are not part of CI, so
 ``scripts/test`` does not install it; this script says so and stops when it is missing.
@@ -11,7 +11,9 @@ Needs ``wrk`` (Debian: ``apt-get install wrk``). Benchmarks are not part of CI, 
 1. Generates the org of ``bench_load.py`` (4,520 groups, 100,000 people, 50,000 catalog
    entries) into DIR, or a temporary folder, unless DIR already holds one.
 2. Applies it as a user would, ``orgplane db upgrade`` then ``orgplane apply``, into a
-   new SQLite file (``--db FILE`` keeps the file and reuses it on the next run).
+   new SQLite file (``--db FILE`` keeps the file and reuses it on the next run), or into
+   the database ``--db-url`` names (PostgreSQL: ``postgresql://user@host/db``), unless
+   it holds the org already.
 3. Starts ``orgplane serve --no-apply --db … --workers N`` (``--workers``, default 1)
    and waits for /readyz.
 4. Cold answers: every path of the two hot scenarios below once, in turn, on one
@@ -184,6 +186,39 @@ def _prepare_database(out: Path, db: Path) -> str:
         subprocess.run([*_orgplane(), *command], check=True, stdout=sys.stderr)
     print(f"applied the org in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return url
+
+
+def _prepare_database_url(out: Path, url: str) -> str:
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            held = connection.execute(
+                sqlalchemy.text("SELECT count(*) FROM orgs WHERE code = :code"), {"code": ORG}
+            ).scalar_one()
+    except sqlalchemy.exc.DBAPIError:
+        held = 0  # no schema yet
+    finally:
+        engine.dispose()
+    if held:
+        print(f"reusing the database {url}", file=sys.stderr)
+        return url
+    start = time.perf_counter()
+    for command in (["db", "upgrade", "--db", url], ["apply", str(out), "--db", url]):
+        subprocess.run([*_orgplane(), *command], check=True, stdout=sys.stderr)
+    print(f"applied the org in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return url
+
+
+def _database_version(url: str) -> str:
+    if url.startswith("sqlite"):
+        return f"SQLite {__import__('sqlite3').sqlite_version}"
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            version = connection.execute(sqlalchemy.text("SHOW server_version")).scalar_one()
+    finally:
+        engine.dispose()
+    return f"PostgreSQL {version}"
 
 
 # --- load with wrk -------------------------------------------------------------------
@@ -420,6 +455,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="folder of the generated org (reused if present)")
     parser.add_argument("--db", type=Path, help="SQLite file to apply into (reused if present)")
+    parser.add_argument(
+        "--db-url", help="a database URL (PostgreSQL) to apply into and serve, instead of --db"
+    )
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the three scenarios")
     parser.add_argument("--connections", type=int, default=50)
@@ -440,8 +478,10 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             summary = generate_org(out, seed=args.seed, **SIZES)
             print(f"generated {summary} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        db = args.db or scratch / "bench.db"
-        url = _prepare_database(out, db)
+        if args.db_url:
+            url = _prepare_database_url(out, args.db_url)
+        else:
+            url = _prepare_database(out, args.db or scratch / "bench.db")
         with _server(url, scratch / "server.log", args.workers) as server:
             _run(args, server, url, scratch)
     return 0
@@ -486,7 +526,8 @@ def _run(args: argparse.Namespace, server: Server, url: str, scratch: Path) -> N
     }
     lists = _lists(client, Client(port, token), sample)
     unpaged = _unpaged(client, sample)
-    _report(args, runs, quiet, cold, lists, unpaged, len(codes), len(entries), sample)
+    database = _database_version(url)
+    _report(args, runs, quiet, cold, lists, unpaged, len(codes), len(entries), sample, database)
 
 
 def _report(
@@ -499,6 +540,7 @@ def _report(
     codes: int,
     entries: int,
     sample: dict[str, str],
+    database: str,
 ) -> None:
     import fastapi
     import uvicorn
@@ -515,8 +557,8 @@ def _report(
     print(
         f"Machine: {os.cpu_count()} cores (shared), {platform.system()}, Python "
         f"{platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}, FastAPI "
-        f"{fastapi.__version__}, uvicorn {uvicorn.__version__}, SQLite "
-        f"{__import__('sqlite3').sqlite_version}; orgplane serve --workers {args.workers}; wrk "
+        f"{fastapi.__version__}, uvicorn {uvicorn.__version__}, {database}; "
+        f"orgplane serve --workers {args.workers}; wrk "
         f"on the same machine.\nLoad: wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
         f"--latency, {rounds} rounds; group codes rotate over {codes} unambiguous codes, "
         f"owner lookups over {entries} catalog ids.\n"
