@@ -65,6 +65,7 @@ import sqlalchemy
 
 from bench_load import SIZES
 from orgplane.spec.generator import generate_org
+from orgplane.store import create_engine
 
 ORG = "GEN"
 BUDGET_RATIO = 0.80
@@ -176,30 +177,9 @@ def _server(db_url: str, log: Path, workers: int) -> Iterator[Server]:
             process.wait()
 
 
-def _prepare_database(out: Path, db: Path) -> str:
-    url = f"sqlite:///{db}"
-    if db.exists():
-        print(f"reusing the database {db}", file=sys.stderr)
-        return url
-    start = time.perf_counter()
-    for command in (["db", "upgrade", "--db", url], ["apply", str(out), "--db", url]):
-        subprocess.run([*_orgplane(), *command], check=True, stdout=sys.stderr)
-    print(f"applied the org in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    return url
-
-
-def _prepare_database_url(out: Path, url: str) -> str:
-    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as connection:
-            held = connection.execute(
-                sqlalchemy.text("SELECT count(*) FROM orgs WHERE code = :code"), {"code": ORG}
-            ).scalar_one()
-    except sqlalchemy.exc.DBAPIError:
-        held = 0  # no schema yet
-    finally:
-        engine.dispose()
-    if held:
+def _prepare_database(out: Path, url: str) -> str:
+    """``url``, holding the org: applied as a user would, unless it holds it already."""
+    if _holds_org(url):
         print(f"reusing the database {url}", file=sys.stderr)
         return url
     start = time.perf_counter()
@@ -209,16 +189,30 @@ def _prepare_database_url(out: Path, url: str) -> str:
     return url
 
 
-def _database_version(url: str) -> str:
-    if url.startswith("sqlite"):
-        return f"SQLite {__import__('sqlite3').sqlite_version}"
-    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+def _holds_org(url: str) -> bool:
+    engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            version = connection.execute(sqlalchemy.text("SHOW server_version")).scalar_one()
+            count = connection.execute(
+                sqlalchemy.text("SELECT count(*) FROM orgs WHERE code = :code"), {"code": ORG}
+            ).scalar_one()
+        return bool(count)
+    except sqlalchemy.exc.DBAPIError:
+        return False  # a new database: no schema yet
     finally:
         engine.dispose()
-    return f"PostgreSQL {version}"
+
+
+def _database_version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        if engine.dialect.name == "sqlite":
+            return f"SQLite {engine.dialect.dbapi.sqlite_version}"  # type: ignore[union-attr]
+        with engine.connect() as connection:
+            version = connection.execute(sqlalchemy.text("SHOW server_version")).scalar_one()
+        return f"PostgreSQL {version}"
+    finally:
+        engine.dispose()
 
 
 # --- load with wrk -------------------------------------------------------------------
@@ -478,10 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             summary = generate_org(out, seed=args.seed, **SIZES)
             print(f"generated {summary} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        if args.db_url:
-            url = _prepare_database_url(out, args.db_url)
-        else:
-            url = _prepare_database(out, args.db or scratch / "bench.db")
+        url = _prepare_database(out, args.db_url or f"sqlite:///{args.db or scratch / 'bench.db'}")
         with _server(url, scratch / "server.log", args.workers) as server:
             _run(args, server, url, scratch)
     return 0
