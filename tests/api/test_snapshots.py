@@ -26,6 +26,7 @@ from orgplane.store import create_engine
 from orgplane.store.tables import CatalogRow, GroupRow, PersonRow
 from orgplane.web import create_app
 from tests.api.conftest import DEV_SETTINGS, Server, assert_problem, client_for
+from tests.small_specs import one_group_spec
 
 HOT = [
     "/api/orgs/CIPO/groups/B-2",
@@ -186,21 +187,6 @@ def test_a_write_by_another_process_is_seen_by_the_next_read(fresh: Server) -> N
     assert {contact["name"] for contact in contacts} == {"Someone Else"}
 
 
-SPEC = """\
-org:
-  code: TWO
-  name: Two servers
-groups:
-- code: A
-  name: {name}
-  leads: [ana]
-people:
-- {{id: ana, name: Ana Lima}}
-catalog:
-- {{id: svc, name: Service, kind: service, owner: A}}
-"""
-
-
 def test_two_servers_on_one_database_see_each_others_applies(
     fresh: Server, portal: BlockingPortal
 ) -> None:
@@ -210,7 +196,9 @@ def test_two_servers_on_one_database_see_each_others_applies(
         other = client_for(create_app(DEV_SETTINGS, engine), portal)
         headers = {**fresh.auth("editor"), "Content-Type": "application/yaml"}
         for name in ("First", "Second", "Third"):
-            applied = other.post("/api/apply", content=SPEC.format(name=name), headers=headers)
+            applied = other.post(
+                "/api/apply", content=one_group_spec("TWO", "Two servers", name), headers=headers
+            )
             assert applied.status_code == 200, applied.text
             for client in (fresh.client, other, fresh.client):
                 group = client.get("/api/orgs/TWO/groups/A")
@@ -221,7 +209,7 @@ def test_two_servers_on_one_database_see_each_others_applies(
                 assert contact.json()["group"]["name"] == name
         # and an apply through this process's own engine, a session outside the server
         with Session(fresh.engine) as session:
-            org = load_spec_text(SPEC.format(name="Fourth"), "two.yaml")
+            org = load_spec_text(one_group_spec("TWO", "Two servers", "Fourth"), "two.yaml")
             apply_spec(
                 session=session, org=org, findings=default_registry().check(org), actor="tests"
             )

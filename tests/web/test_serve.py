@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.small_specs import one_group_spec
 from tests.web.servers import ServerProcess, free_port, http_get, run_orgplane
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -150,27 +151,12 @@ def test_a_public_address_needs_a_strong_secret(tmp_path: Path, secret: str | No
     assert not _listening(port)
 
 
-WORKERS_SPEC = """\
-org:
-  code: WRK
-  name: Workers
-groups:
-- code: A
-  name: {name}
-  leads: [ana]
-people:
-- {{id: ana, name: Ana Lima}}
-catalog:
-- {{id: svc, name: Service, kind: service, owner: A}}
-"""
-
-
 def test_several_workers_serve_one_database_and_see_each_others_writes(
     tmp_path: Path, serve: Serve
 ) -> None:
     folder = tmp_path / "spec"
     folder.mkdir()
-    (folder / "org.yaml").write_text(WORKERS_SPEC.format(name="First"), encoding="utf-8")
+    (folder / "org.yaml").write_text(one_group_spec("WRK", "Workers", "First"), encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'workers.db'}"
     server = serve(str(folder), "--db", db, "--workers", "2")
     output = server.output()
@@ -191,7 +177,7 @@ def test_several_workers_serve_one_database_and_see_each_others_writes(
         return seen
 
     assert answers() == {"First"}  # and now kept by the workers
-    (folder / "org.yaml").write_text(WORKERS_SPEC.format(name="Second"), encoding="utf-8")
+    (folder / "org.yaml").write_text(one_group_spec("WRK", "Workers", "Second"), encoding="utf-8")
     applied = run_orgplane(["apply", str(folder), "--db", db], cwd=tmp_path)
     assert applied.returncode == 0, applied.stderr
     assert answers() == {"Second"}
