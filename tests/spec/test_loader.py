@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from orgplane.errors import SpecError, SpecReadError
 from orgplane.model import OrgIndex
+from orgplane.model.base import Located, Shorthand
 from orgplane.spec import load_spec, load_spec_text
 
 MINIMAL = """\
@@ -57,6 +59,25 @@ def test_shorthands_and_text_scalars() -> None:
     assert squad.kpis[1].weight == 2.0
     assert squad.dependencies[1].target == "1B"
     assert org.groups[0].kind == "department"  # kinds are labels, compared lower-case
+
+
+def test_only_shorthand_models_read_a_bare_string() -> None:
+    error = _error("org: {code: A, name: B}\npeople: [ana]\n")
+    assert (
+        error == "org.yaml:2:10: error OP001 people[0]: expected a mapping for Person (got 'ana')"
+    )
+
+    with pytest.raises(TypeError, match="make it a Shorthand model"):
+
+        class Named(Located):
+            shorthand_field: ClassVar[str | None] = "name"
+            name: str
+
+    class Tagged(Shorthand):
+        shorthand_field: ClassVar[str | None] = "name"
+        name: str
+
+    assert Tagged.model_validate("x") == Tagged(name="x")
 
 
 @pytest.mark.parametrize(

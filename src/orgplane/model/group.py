@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from orgplane.model.base import Code, Located, NameStr, Ref, Slug, Text
+from orgplane.model.base import Code, Located, NameStr, Ref, Shorthand, Slug, Text
 from orgplane.model.kpi import Kpi
 
 __all__ = ["Dependency", "Direction", "Group", "Kpi", "StackItem"]  # Kpi: re-exported
@@ -27,7 +27,7 @@ class Direction(StrEnum):
     WITH = "with"  #: both ways, a shared interface ("Policy with 1E")
 
 
-class StackItem(Located):
+class StackItem(Shorthand):
     """A tool or technology a group runs, with its version when the documents give one."""
 
     shorthand_field: ClassVar[str | None] = "name"
@@ -56,7 +56,7 @@ class StackItem(Located):
         return f"{self.name} {self.version}" if self.version else self.name
 
 
-class Dependency(Located):
+class Dependency(Shorthand):
     """A dependency of a group on another group: what flows, and which way."""
 
     shorthand_field: ClassVar[str | None] = "target"

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 from orgplane.errors import NotFoundError
 from orgplane.model.catalog import CatalogEntry
@@ -219,12 +220,15 @@ class OrgIndex:
     @cached_property
     def catalog_by_owner(self) -> dict[str, list[CatalogEntry]]:
         """Catalog entries by the path of the group that owns them (resolvable owners only)."""
+        catalog = self.org.catalog
+        # Tens of thousands of entries share a few thousand owners: resolve each once.
+        owners = {owner for owner in map(attrgetter("owner"), catalog) if owner}
+        paths = {owner: self.resolve(owner).path for owner in owners}
         out: dict[str, list[CatalogEntry]] = defaultdict(list)
-        for entry in self.org.catalog:
-            if entry.owner:
-                path = self.resolve(entry.owner).path
-                if path is not None:
-                    out[path].append(entry)
+        for entry in catalog:
+            path = paths.get(entry.owner) if entry.owner else None
+            if path is not None:
+                out[path].append(entry)
         return out
 
     # -- dependency graph -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
-from orgplane.model.base import Located, NameStr, Slug, Text
+from orgplane.model.base import NameStr, Shorthand, Slug, Text
 
 __all__ = ["WINDOW_PATTERN", "InternalHook", "Kpi", "MeasureSource", "SourceType"]
 
@@ -64,7 +64,7 @@ _FIELDS: dict[SourceType, tuple[frozenset[str], frozenset[str]]] = {
 _ALL_FIELDS = frozenset().union(*(allowed for _, allowed in _FIELDS.values()))
 
 
-class MeasureSource(Located):
+class MeasureSource(Shorthand):
     """Where the measurements of a KPI come from (``measure:`` of a KPI).
 
     ``manual`` needs nothing else. ``file`` reads ``path`` (CSV or JSON lines; ``format``
@@ -112,7 +112,7 @@ class MeasureSource(Located):
         return "csv" if (self.path or "").lower().endswith(".csv") else "jsonl"
 
 
-class Kpi(Located):
+class Kpi(Shorthand):
     """A key performance indicator as written ("P95 latency < 5ms").
 
     The text is kept exactly; the KPI engine types it into an objective.

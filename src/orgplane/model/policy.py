@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from orgplane.model.base import Located, NameStr, Ref, Slug, Text
+from orgplane.model.base import Located, NameStr, Ref, Shorthand, Slug, Text
 
 __all__ = [
     "Authority",
@@ -34,7 +34,7 @@ class ForbiddenInterface(Located):
     note: Text = ""
 
 
-class AuthoritySubject(Located):
+class AuthoritySubject(Shorthand):
     """A subject one group alone decides, and the words that claim it."""
 
     shorthand_field: ClassVar[str | None] = "name"
