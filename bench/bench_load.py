@@ -13,6 +13,8 @@ interleaved so that a noisy machine slows every step alike:
 (b)  ``load_spec``: read with positions, validate the models, merge;
 (c)  ``load_spec`` and then every installed rule, ``default_registry().check(org)``;
      (b) and (c) also with parallel loading off (``spec/parallel.py``), for the ratio;
+     (c) also with the spec cache on (``spec/cache.py``), empty and then warm; every
+     other step runs with the cache off, reading every file;
 (d)  ``deps --reverse`` on the most depended-on group: ``OrgIndex(org).impact(path,
      reverse=True)``, once including the index build and once on a built index.
 
@@ -62,6 +64,25 @@ def _peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
     peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+@contextlib.contextmanager
+def _cache(folder: Path | None) -> Iterator[None]:
+    """The spec cache (``spec/cache.py``) in ``folder``; off for None."""
+    saved = {name: os.environ.get(name) for name in ("ORGPLANE_NO_CACHE", "ORGPLANE_CACHE_DIR")}
+    if folder is None:
+        os.environ["ORGPLANE_NO_CACHE"] = "1"
+    else:
+        os.environ.pop("ORGPLANE_NO_CACHE", None)
+        os.environ["ORGPLANE_CACHE_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextlib.contextmanager
@@ -124,6 +145,12 @@ def _one_round(
     index = OrgIndex(org)
     index.impact(target, reverse=True)
     times.append(("d2", _timed(lambda: index.impact(target, reverse=True))[0]))
+    with (
+        tempfile.TemporaryDirectory(prefix="orgplane-bench-cache-") as folder,
+        _cache(Path(folder)),
+    ):
+        times.append(("c_cold", _timed(load_and_validate)[0]))  # reads, writes the cache
+        times.append(("c_warm", _timed(load_and_validate)[0]))  # no file changed
     return times
 
 
@@ -200,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(out: Path, repeat: int) -> None:
+    with _cache(None):  # every step but the two that say so reads the files
+        _run_steps(out, repeat)
+
+
+def _run_steps(out: Path, repeat: int) -> None:
     files = find_spec_files(out)
     size_mib = sum(file.stat().st_size for file in files) / 1024 / 1024
     registry = default_registry()
@@ -242,6 +274,8 @@ def _run(out: Path, repeat: int) -> None:
         ("(c) `load_spec` + validate (all rules)", best["c"], ratio),
         ("(c) load + validate, parallel loading off", best["c1"], best["c1"] / best["a"]),
         ("    of which the rules: `registry.check(org)`", best["rules"], None),
+        ("(c) load + validate, cache empty (reads, then writes it)", best["c_cold"], None),
+        ("(c) load + validate, cache warm (no file changed)", best["c_warm"], None),
         ("(d) `deps --reverse`, first query incl. `OrgIndex` build", best["d1"], None),
         ("(d) `deps --reverse` on a built index", best["d2"], None),
     ]
@@ -260,6 +294,10 @@ def _run(out: Path, repeat: int) -> None:
     )
     verdicts = [
         (f"load + validate < {BUDGET_SECONDS:.0f} s", best["c"] < BUDGET_SECONDS),
+        (
+            f"the same with a warm cache < {BUDGET_SECONDS:.0f} s",
+            best["c_warm"] < BUDGET_SECONDS,
+        ),
         (f"peak RSS < {BUDGET_RSS_MIB / 1024:.1f} GiB", peak_after_load < BUDGET_RSS_MIB),
         (
             f"deps --reverse < {BUDGET_QUERY_SECONDS * 1000:.0f} ms (incl. index build)",

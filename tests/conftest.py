@@ -13,6 +13,7 @@ it runs one thread, before any other test has started one.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,10 @@ from tests.db import PostgresServer
 __all__ = ["BACKENDS", "run"]
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# The spec cache stays off in tests (and out of the home folder); the tests of the cache
+# turn it on, in a folder of their own.
+os.environ["ORGPLANE_NO_CACHE"] = "1"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

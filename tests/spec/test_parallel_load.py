@@ -27,17 +27,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgplane.errors import SpecError, SpecReadError
-from orgplane.model import Located, NodeSource, SourcedDict, SourcedList
+from orgplane.model import NodeSource, SourcedDict, SourcedList
 from orgplane.model.source import PackedNode, PackedSource, PositionTable
-from orgplane.spec import SpecDocument, load_spec
+from orgplane.spec import load_spec
 from orgplane.spec import parallel as parallel_module
 from orgplane.spec.generator import generate_org
 from orgplane.spec.loader import load_documents
-from orgplane.spec.packed import read_packed_file
+from orgplane.spec.packed import read_packed_bytes, read_packed_file
 from orgplane.spec.reader import read_yaml_file
-
-Documents = list[tuple[str, SpecDocument]]
-Positions = tuple[str, int, int, object, object]
+from tests.spec.same_documents import assert_same_documents, serial_documents, source_positions
 
 #: Forking is only safe in a process running one thread: tests/conftest.py runs these
 #: tests first, before any other test starts one (a database server, a portal).
@@ -58,7 +56,7 @@ def org_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _one_thread() -> bool:
     """This process runs one thread, once a thread that was just joined has also left
-    the operating system's list (``read_in_parallel`` checks both)."""
+    the operating system's list (``read_large_spec`` checks both)."""
     deadline = time.monotonic() + 5
     while threading.active_count() == 1 and time.monotonic() < deadline:
         try:
@@ -110,40 +108,6 @@ def worker_first(monkeypatch: pytest.MonkeyPatch) -> None:
     _parent_waits(monkeypatch, lambda files: files)
 
 
-def _serial(path: Path, monkeypatch: pytest.MonkeyPatch) -> Documents:
-    with monkeypatch.context() as patch:
-        patch.setattr(parallel_module, "PARALLEL_MIN_BYTES", 1 << 62)
-        return load_documents(path)
-
-
-def _positions(document: SpecDocument) -> list[Positions | None]:
-    """Every ``Located`` value's source in a fixed order, fully decoded."""
-    out: list[Positions | None] = []
-    pending: list[Located] = [document]
-    while pending:
-        model = pending.pop()
-        source = model.source
-        out.append(
-            None
-            if source is None
-            else (source.file, source.line, source.col, source.keys, source.items)
-        )
-        for name in type(model).model_fields:
-            value = getattr(model, name)
-            if isinstance(value, Located):
-                pending.append(value)
-            elif isinstance(value, list):
-                pending.extend(item for item in value if isinstance(item, Located))
-    return out
-
-
-def _assert_same(serial: Documents, parallel: Documents) -> None:
-    assert [name for name, _ in parallel] == [name for name, _ in serial]
-    for (_, one), (_, other) in zip(serial, parallel, strict=True):
-        assert other.model_dump() == one.model_dump()
-        assert _positions(other) == _positions(one)
-
-
 def _error(load: Callable[[], object]) -> tuple[type[Exception], list[str]]:
     with pytest.raises(SpecError) as info:
         load()
@@ -154,13 +118,13 @@ def _error(load: Callable[[], object]) -> tuple[type[Exception], list[str]]:
 
 
 @needs_fork
-def test_parallel_gives_the_serial_models_and_positions(
+def test_parallel_gives_the_serial_models_andsource_positions(
     org_dir: Path, forced: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parallel = load_documents(org_dir)
     assert sum(forced) >= 1, "the worker sent no file"
-    serial = _serial(org_dir, monkeypatch)
-    _assert_same(serial, parallel)
+    serial = serial_documents(org_dir, monkeypatch)
+    assert_same_documents(serial, parallel)
     assert any(isinstance(document.source, PackedSource) for _, document in parallel), (
         "no file was read in the packed form"
     )
@@ -172,7 +136,7 @@ def test_the_worker_can_read_all_files_but_one(
 ) -> None:
     parallel = load_documents(org_dir)
     assert sum(forced) == len(parallel) - 1
-    _assert_same(_serial(org_dir, monkeypatch), parallel)
+    assert_same_documents(serial_documents(org_dir, monkeypatch), parallel)
 
 
 @needs_fork
@@ -201,12 +165,12 @@ def test_a_merged_org_points_at_the_same_places(
 
 
 @needs_fork
-def test_copies_and_pickles_keep_the_positions(org_dir: Path, forced: list[int]) -> None:
+def test_copies_and_pickles_keep_thesource_positions(org_dir: Path, forced: list[int]) -> None:
     documents = load_documents(org_dir)
     document = next(doc for _, doc in documents if isinstance(doc.source, PackedSource))
     for clone in (copy.deepcopy(document), pickle.loads(pickle.dumps(document))):
         assert type(clone.source) is NodeSource
-        assert _positions(clone) == _positions(document)
+        assert source_positions(clone) == source_positions(document)
 
 
 # -- errors ------------------------------------------------------------------------------
@@ -241,7 +205,7 @@ def _spec(folder: Path, files: dict[str, str]) -> Path:
         pytest.param({k: v for k, v in BROKEN.items() if k[0] in "bf"}, id="invalid-only"),
     ],
 )
-def test_errors_in_files_the_worker_read_are_reported_as_serial(
+def test_errors_in_files_the_worker_read_are_reported_asserial_documents(
     tmp_path: Path,
     forced: list[int],
     worker_first: None,
@@ -251,7 +215,7 @@ def test_errors_in_files_the_worker_read_are_reported_as_serial(
     folder = _spec(tmp_path / "spec", broken)
     kind, diagnostics = _error(lambda: load_documents(folder))
     assert forced, "the worker was not used"
-    serial = _error(lambda: _serial(folder, monkeypatch))
+    serial = _error(lambda: serial_documents(folder, monkeypatch))
     assert (kind, diagnostics) == serial
     assert kind is (SpecReadError if "a-yaml.yaml" in broken else SpecError)
 
@@ -264,7 +228,7 @@ def test_the_diagnostics_are_cut_the_same_way(
     folder = _spec(tmp_path / "spec", {f"bad-{n}.yaml": "people:\n" + bad for n in range(4)})
     kind, diagnostics = _error(lambda: load_documents(folder))
     assert len(diagnostics) == 100
-    assert (kind, diagnostics) == _error(lambda: _serial(folder, monkeypatch))
+    assert (kind, diagnostics) == _error(lambda: serial_documents(folder, monkeypatch))
 
 
 @needs_fork
@@ -281,7 +245,7 @@ def test_aliases_and_odd_values_are_left_to_the_reader(
             "    kpis: ['null', {text: up, weight: }]\n    oncall: ~\n",
         },
     )
-    _assert_same(_serial(folder, monkeypatch), load_documents(folder))
+    assert_same_documents(serial_documents(folder, monkeypatch), load_documents(folder))
 
 
 # -- a worker that fails -----------------------------------------------------------------
@@ -294,20 +258,20 @@ def test_a_failing_worker_leaves_its_files_to_this_process(
 ) -> None:
     _parent_waits(monkeypatch, lambda files: 2)
     parent = os.getpid()
-    read = read_packed_file
+    read = read_packed_bytes
 
-    def failing(path: Path, file: str) -> object:
+    def failing(data: bytes, file: str) -> object:
         if os.getpid() != parent:
             if failure == "dies":
                 os._exit(3)
             raise RuntimeError("unexpected")
-        return read(path, file)
+        return read(data, file)
 
-    monkeypatch.setattr(parallel_module, "read_packed_file", failing)
+    monkeypatch.setattr(parallel_module, "read_packed_bytes", failing)
     documents = load_documents(org_dir)
     assert forced, "the worker was not used"
     assert sum(forced) == 0, "the worker sent a file"
-    _assert_same(_serial(org_dir, monkeypatch), documents)
+    assert_same_documents(serial_documents(org_dir, monkeypatch), documents)
 
 
 # -- when it runs ------------------------------------------------------------------------
@@ -324,17 +288,17 @@ def test_it_runs_above_the_threshold_only(org_dir: Path, monkeypatch: pytest.Mon
     files = _files(org_dir)
     size = sum(file.stat().st_size for file in files)
     monkeypatch.setattr(parallel_module, "PARALLEL_MIN_BYTES", size + 1)
-    assert parallel_module.read_in_parallel(files) is None
+    assert parallel_module.read_large_spec(files) is None
     monkeypatch.setattr(parallel_module, "PARALLEL_MIN_BYTES", size)
-    assert parallel_module.read_in_parallel(files) is not None
+    assert parallel_module.read_large_spec(files) is not None
 
 
-def test_small_specs_stay_serial() -> None:
+def test_small_specs_stayserial_documents() -> None:
     examples = Path(__file__).parents[2] / "examples"
     for folder in sorted(path for path in examples.iterdir() if path.is_dir()):
         files = sorted(folder.glob("*.yaml"))
         if files:
-            assert parallel_module.read_in_parallel(files) is None, folder
+            assert parallel_module.read_large_spec(files) is None, folder
 
 
 @needs_fork
@@ -342,30 +306,30 @@ def test_it_stays_serial_when_forking_is_unsafe_or_useless(
     org_dir: Path, forced: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = _files(org_dir)
-    assert parallel_module.read_in_parallel(files[:1]) is None
+    assert parallel_module.read_large_spec(files[:1]) is None
     with monkeypatch.context() as patch:
         patch.setattr(os, "sched_getaffinity", lambda pid: {0})
-        assert parallel_module.read_in_parallel(files) is None
+        assert parallel_module.read_large_spec(files) is None
     with monkeypatch.context() as patch:
         patch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-        assert parallel_module.read_in_parallel(files) is None
+        assert parallel_module.read_large_spec(files) is None
     with monkeypatch.context() as patch:
         patch.setattr(os, "listdir", lambda path: ["1", "2"])
-        assert parallel_module.read_in_parallel(files) is None
+        assert parallel_module.read_large_spec(files) is None
     with monkeypatch.context() as patch:
         daemon = types.SimpleNamespace(daemon=True)
         patch.setattr(multiprocessing, "current_process", lambda: daemon)
-        assert parallel_module.read_in_parallel(files) is None
+        assert parallel_module.read_large_spec(files) is None
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert parallel_module.read_in_parallel(files) is None
+        assert parallel_module.read_large_spec(files) is None
     finally:
         release.set()
         thread.join()
     assert _one_thread()
-    assert parallel_module.read_in_parallel(files) is not None
+    assert parallel_module.read_large_spec(files) is not None
 
 
 # -- the packed form ---------------------------------------------------------------------
@@ -420,16 +384,20 @@ def _packed_items(items: list[object], node: PackedNode | None, table: PositionT
     return out
 
 
-def _without_nested_list_positions(tree: object) -> object:
+def _without_nested_listsource_positions(tree: object) -> object:
     """Positions of items of a list inside a list are kept by the reader only (a model
     never asks for them); drop them from its tree before comparing."""
     if isinstance(tree, tuple) and tree[0] == "map":
-        return ("map", tree[1], {k: _without_nested_list_positions(v) for k, v in tree[2].items()})
+        return (
+            "map",
+            tree[1],
+            {k: _without_nested_listsource_positions(v) for k, v in tree[2].items()},
+        )
     if isinstance(tree, tuple) and tree[0] == "list":
         items = [
-            ("list", None, _without_nested_list_positions(item)[2])  # type: ignore[index]
+            ("list", None, _without_nested_listsource_positions(item)[2])  # type: ignore[index]
             if isinstance(item, tuple) and item[0] == "list"
-            else _without_nested_list_positions(item)
+            else _without_nested_listsource_positions(item)
             for item in tree[2]
         ]
         return ("list", tree[1], items)
@@ -483,6 +451,6 @@ def test_the_packed_form_holds_what_the_reader_gives(
         return
     assert packed is not None
     table = PositionTable("file.yaml", packed.table, packed.names)
-    assert _packed_tree(packed.values, packed.node, table) == _without_nested_list_positions(
+    assert _packed_tree(packed.values, packed.node, table) == _without_nested_listsource_positions(
         _classic_tree(classic)
     )

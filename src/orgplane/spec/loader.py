@@ -3,7 +3,8 @@
 Imports ``spec.reader``, ``spec.parallel``, ``spec.document``, ``model`` and ``errors``.
 Every problem becomes a ``Diagnostic`` with file:line:col; all of a spec's problems are
 reported together, and nothing is returned unless the whole spec is valid. A large
-spec's files are read in two processes (``spec.parallel``), with the same result.
+spec's files come from a cache or are read in two processes (``spec.parallel``), with
+the same result.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from orgplane.errors import Diagnostic, SpecError, SpecReadError
 from orgplane.gcpause import paused_gc
 from orgplane.model import Located, Org, Policies, SourcedDict, SourcedList
 from orgplane.spec.document import LIST_SECTIONS, OrgHeader, SpecDocument
-from orgplane.spec.parallel import read_in_parallel
+from orgplane.spec.parallel import read_large_spec
 from orgplane.spec.reader import read_yaml_file, read_yaml_text
 
 __all__ = [
@@ -88,9 +89,9 @@ def load_documents(path: Path) -> list[tuple[str, SpecDocument]]:
     # Building hundreds of thousands of small objects: the cyclic GC only slows that down
     # (nothing built here is cyclic garbage).
     with paused_gc():
-        # A large spec is read in two processes (spec/parallel.py); a file it leaves
-        # (None), and every file of a small spec, is read here.
-        read = read_in_parallel(files) or [None] * len(files)
+        # A large spec is read from the cache and in two processes (spec/parallel.py);
+        # a file it leaves (None), and every file of a small spec, is read here.
+        read = read_large_spec(files) or [None] * len(files)
         for file, document in zip(files, read, strict=True):
             name = str(file)
             if document is not None:

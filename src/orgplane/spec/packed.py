@@ -35,7 +35,7 @@ from orgplane.spec.reader import (
     decode_text,
 )
 
-__all__ = ["PackedFile", "read_packed_file"]
+__all__ = ["PackedFile", "read_packed_bytes", "read_packed_file"]
 
 
 class PackedFile(NamedTuple):
@@ -56,8 +56,19 @@ def read_packed_file(path: Path, file: str) -> PackedFile | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None
-        text = decode_text(path.read_bytes(), file, "YAML")
-    except (OSError, SpecReadError):
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return read_packed_bytes(data, file)
+
+
+def read_packed_bytes(data: bytes, file: str) -> PackedFile | None:
+    """The bytes of the file ``file`` in the packed form; None as for ``read_packed_file``."""
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    try:
+        text = decode_text(data, file, "YAML")
+    except SpecReadError:
         return None
     parser = yaml.CSafeLoader(text)
     try:
