@@ -1,6 +1,7 @@
 """A cache of spec files in the packed form, found by their content.
 
-Imports ``spec.packed``. Reading YAML with positions is most of loading a large spec
+Imports ``spec.packed``, ``spec.reader`` and ``model.source`` (their source is part of
+every key). Reading YAML with positions is most of loading a large spec
 (docs/benchmarks.md), and most files of a large spec do not change between two loads.
 So ``spec.parallel`` keeps each file it reads in the packed form as ``marshal`` bytes,
 under a key made of the file's bytes and of everything that decides how they read: this
