@@ -69,6 +69,7 @@ def _fresh_database(url: str | None, scratch: Path, run: int) -> str:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
             Base.metadata.drop_all(connection)
             connection.execute(text("DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE"))
+            connection.execute(text("DROP FUNCTION IF EXISTS orgplane_notify_change() CASCADE"))
     finally:
         engine.dispose()
     upgrade(url)

@@ -6,12 +6,15 @@ the server would refuse."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Hashable
 from pathlib import Path
 
 import anyio
 import httpx
 import pytest
 from anyio.from_thread import BlockingPortal
+from fastapi import FastAPI
 from sqlalchemy import NullPool, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
@@ -40,6 +43,23 @@ HOT = [
 def _answers(server: Server) -> AnswerCache:
     answers: AnswerCache = server.app.state.orgplane.answers
     return answers
+
+
+def _seen(app: FastAPI, before: Hashable) -> None:
+    """Wait until ``app`` has seen another process's write: its change signal is no longer
+    ``before``. At once on SQLite; on PostgreSQL when the write's notice has come, a
+    moment after its commit (``api/snapshots.py``)."""
+    answers: AnswerCache = app.state.orgplane.answers
+    deadline = time.monotonic() + 10
+    while answers._signal.read() in (before, None):
+        assert time.monotonic() < deadline, "the write was never seen"
+        time.sleep(0.005)
+
+
+def _marker(app: FastAPI) -> Hashable:
+    answers: AnswerCache = app.state.orgplane.answers
+    answers._signal.ready()  # starts listening on PostgreSQL
+    return answers._signal.read()
 
 
 @pytest.mark.parametrize("path", HOT)
@@ -166,7 +186,9 @@ def test_a_write_by_another_process_is_seen_by_the_next_read(fresh: Server) -> N
     before = {path: fresh.client.get(path) for path in HOT}
     for path in HOT:
         fresh.client.get(path)  # kept now
+    marker = _marker(fresh.app)
     _write_elsewhere(fresh.url)
+    _seen(fresh.app, marker)
     after = {path: fresh.client.get(path) for path in HOT}
     untouched = "/api/orgs/DIT/lookups/owner?entry=kafka"
     for path in HOT:
@@ -193,13 +215,16 @@ def test_two_servers_on_one_database_see_each_others_applies(
     """Two apps, each with its own engine: two ``orgplane serve`` processes."""
     engine = create_engine(fresh.url)
     try:
-        other = client_for(create_app(DEV_SETTINGS, engine), portal)
+        other_app = create_app(DEV_SETTINGS, engine)
+        other = client_for(other_app, portal)
         headers = {**fresh.auth("editor"), "Content-Type": "application/yaml"}
         for name in ("First", "Second", "Third"):
+            before = _marker(fresh.app)
             applied = other.post(
                 "/api/apply", content=one_group_spec("TWO", "Two servers", name), headers=headers
             )
             assert applied.status_code == 200, applied.text
+            _seen(fresh.app, before)
             for client in (fresh.client, other, fresh.client):
                 group = client.get("/api/orgs/TWO/groups/A")
                 assert group.json()["name"] == name
@@ -208,11 +233,13 @@ def test_two_servers_on_one_database_see_each_others_applies(
                 contact = client.get("/api/orgs/TWO/lookups/contact", params={"group": "A"})
                 assert contact.json()["group"]["name"] == name
         # and an apply through this process's own engine, a session outside the server
+        before = _marker(other_app)
         with Session(fresh.engine) as session:
             org = load_spec_text(one_group_spec("TWO", "Two servers", "Fourth"), "two.yaml")
             apply_spec(
                 session=session, org=org, findings=default_registry().check(org), actor="tests"
             )
+        _seen(other_app, before)
         for client in (fresh.client, other):
             assert client.get("/api/orgs/TWO/groups/A").json()["name"] == "Fourth"
     finally:
