@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from orgplane.model import CatalogEntry, Org
 from orgplane.services import apply_spec
-from orgplane.store import catalog, groups
+from orgplane.store import catalog, groups, search
 from orgplane.store.search import normalize, words
 from tests.services.specs import applicable_cipo, findings_of
 
@@ -101,3 +101,45 @@ def test_search_is_answered_from_an_index(
         index = "ix_groups_search" if table == "groups" else "ix_catalog_entries_search"
         assert index in plan, plan
     session.rollback()
+
+
+def _all_pages(session: Session, query: str) -> list[str]:
+    found: list[str] = []
+    after = None
+    while True:
+        page = catalog.page_catalog(session, "CIPO", query=query, after=after, limit=7)
+        found += [entry.id for entry in page]
+        if len(page) < 7:
+            return found
+        after = (page[-1].name, page[-1].id)
+
+
+def test_rare_and_common_words_give_the_same_pages(
+    session: Session, engine: Engine, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = _org()
+    org.catalog.extend(
+        CatalogEntry(id=f"svc-{i}", name=f"Service {i}", owner="1A") for i in range(60)
+    )
+    _apply(session, org)
+    statements: list[str] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        answers = {}
+        for dense in (-1, 10**9):  # every query common, every query rare
+            monkeypatch.setattr(search, "DENSE_MATCHES", dense)
+            statements.clear()
+            answers[dense] = [_all_pages(session, q) for q in ("service", "kafka", "zzzz")]
+            materialized = any("MATERIALIZED" in statement for statement in statements)
+            assert materialized == (backend == "postgresql" and dense > 0)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert answers[-1] == answers[10**9]
+    service, kafka, nothing = answers[-1]
+    assert len(service) == 60
+    assert kafka == ["kafka"]
+    assert nothing == []

@@ -141,9 +141,8 @@ def search_catalog(
     query_words = words(query)
     if not query_words:
         return []
-    dialect = session.get_bind().dialect.name
     matches = match_clause(
-        dialect, "catalog_entries", CatalogRow.id, CatalogRow.search_text, query_words
+        session, "catalog_entries", CatalogRow.id, CatalogRow.search_text, query_words
     )
     return _entries(session, CatalogRow.org_code == org_code, matches, limit=limit)
 
@@ -178,10 +177,9 @@ def page_catalog(
         where.append(CatalogRow.kind == kind.lower())
     query_words = words(query)
     if query_words:
-        dialect = session.get_bind().dialect.name
         where.append(
             match_clause(
-                dialect, "catalog_entries", CatalogRow.id, CatalogRow.search_text, query_words
+                session, "catalog_entries", CatalogRow.id, CatalogRow.search_text, query_words
             )
         )
     if after is not None:

@@ -232,8 +232,7 @@ def search_groups(
     query_words = words(query)
     if not query_words:
         return []
-    dialect = session.get_bind().dialect.name
-    matches = match_clause(dialect, "groups", GroupRow.id, GroupRow.search_text, query_words)
+    matches = match_clause(session, "groups", GroupRow.id, GroupRow.search_text, query_words)
     return _summaries(
         session,
         GroupRow.org_code == org_code,
@@ -308,9 +307,8 @@ def page_groups(
         where.append(GroupRow.parent_path == parent_path)
     query_words = words(query)
     if query_words:
-        dialect = session.get_bind().dialect.name
         where.append(
-            match_clause(dialect, "groups", GroupRow.id, GroupRow.search_text, query_words)
+            match_clause(session, "groups", GroupRow.id, GroupRow.search_text, query_words)
         )
     if after is not None:
         where.append(GroupRow.path > after)
