@@ -235,7 +235,6 @@ class _PostgresNotices:
                     target=self._listen, name="orgplane-change-notices", daemon=True
                 )
                 self._thread.start()
-                weakref.finalize(self, self._stop.set)
 
     def _listen(self) -> None:
         error = self._engine.dialect.loaded_dbapi.Error
