@@ -26,7 +26,7 @@ import httpx
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from fastapi import FastAPI
-from sqlalchemy import Engine, NullPool, select, text
+from sqlalchemy import Connection, Engine, NullPool, select, text
 from sqlalchemy.orm import Session
 
 from orgplane.rules import default_registry
@@ -188,6 +188,18 @@ def examples_copy(backend: str, request: pytest.FixtureRequest, folder: Path) ->
         yield server.url(name)
     finally:
         server.drop_database(name)
+
+
+@contextmanager
+def elsewhere(url: str) -> Iterator[Connection]:
+    """A transaction on a connection of another engine, committed at the end: how
+    another server process would write to the database at ``url``."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from orgplane.api.snapshots import CHANGES_CHANNEL, AnswerCache, ChangeSignal
 from orgplane.store import create_engine, upgrade
 from orgplane.store.tables import Base, GroupRow
-from tests.api.conftest import Server, examples_copy, serving
+from tests.api.conftest import Server, elsewhere, examples_copy, serving
 from tests.db import PostgresServer
 
 GROUP = "/api/orgs/CIPO/groups/B-2"
@@ -51,6 +51,16 @@ def _listening(signal: ChangeSignal, started: int = 1) -> tuple[int, ...]:
             return marker
         assert time.monotonic() < deadline, f"not listening: {marker!r}"
         time.sleep(0.02)
+
+
+def _rename_elsewhere(server: Server, name: str) -> None:
+    """Rename group 1B/B-2 as another server process would."""
+    with elsewhere(server.url) as connection:
+        connection.execute(
+            update(GroupRow)
+            .where(GroupRow.org_code == "CIPO", GroupRow.path == "1B/B-2")
+            .values(name=name)
+        )
 
 
 def _changed(signal: ChangeSignal, marker: Hashable) -> Hashable:
@@ -92,16 +102,7 @@ def test_a_hit_reads_no_database_and_another_process_write_comes_as_a_notice(
     assert signal.ready(), "reading the signal must not need the thread pool"
     first = server.client.get(GROUP)
     assert server.client.get(GROUP).content == first.content
-    other = create_engine(server.url, poolclass=NullPool)
-    try:
-        with other.begin() as connection:
-            connection.execute(
-                update(GroupRow)
-                .where(GroupRow.org_code == "CIPO", GroupRow.path == "1B/B-2")
-                .values(name="Renamed by another process")
-            )
-    finally:
-        other.dispose()
+    _rename_elsewhere(server, "Renamed by another process")
     after = _changed(signal, marker)
     assert isinstance(after, tuple)
     assert after[:2] == (marker[0], marker[1] + 1), "one notice per writing transaction"
@@ -139,16 +140,7 @@ def test_a_lost_listener_falls_back_to_the_snapshot_and_listens_again(
     )
     _listening(signal, started=2)
     # Whatever the signal was meanwhile, answers stay right.
-    other = create_engine(server.url, poolclass=NullPool)
-    try:
-        with other.begin() as connection:
-            connection.execute(
-                update(GroupRow)
-                .where(GroupRow.org_code == "CIPO", GroupRow.path == "1B/B-2")
-                .values(name="After the reconnect")
-            )
-    finally:
-        other.dispose()
+    _rename_elsewhere(server, "After the reconnect")
     deadline = time.monotonic() + 10
     while server.client.get(GROUP).json()["name"] != "After the reconnect":
         assert time.monotonic() < deadline, "the write was never seen"

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from anyio.from_thread import BlockingPortal
 from fastapi import FastAPI
-from sqlalchemy import NullPool, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
@@ -28,7 +28,7 @@ from orgplane.spec import load_spec_text
 from orgplane.store import create_engine
 from orgplane.store.tables import CatalogRow, GroupRow, PersonRow
 from orgplane.web import create_app
-from tests.api.conftest import DEV_SETTINGS, Server, assert_problem, client_for
+from tests.api.conftest import DEV_SETTINGS, Server, assert_problem, client_for, elsewhere
 from tests.small_specs import one_group_spec
 
 HOT = [
@@ -162,24 +162,20 @@ def test_errors_are_never_kept(served: Server) -> None:
 def _write_elsewhere(url: str) -> None:
     """Rename group 1B/B-2, the airflow entry and the people of DIT, through a connection
     of another engine: what another server process would do."""
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                update(GroupRow)
-                .where(GroupRow.org_code == "CIPO", GroupRow.path == "1B/B-2")
-                .values(name="Renamed elsewhere")
-            )
-            connection.execute(
-                update(CatalogRow)
-                .where(CatalogRow.org_code == "DIT", CatalogRow.entry_id == "airflow")
-                .values(name="Airflow, renamed")
-            )
-            connection.execute(
-                update(PersonRow).where(PersonRow.org_code == "DIT").values(name="Someone Else")
-            )
-    finally:
-        engine.dispose()
+    with elsewhere(url) as connection:
+        connection.execute(
+            update(GroupRow)
+            .where(GroupRow.org_code == "CIPO", GroupRow.path == "1B/B-2")
+            .values(name="Renamed elsewhere")
+        )
+        connection.execute(
+            update(CatalogRow)
+            .where(CatalogRow.org_code == "DIT", CatalogRow.entry_id == "airflow")
+            .values(name="Airflow, renamed")
+        )
+        connection.execute(
+            update(PersonRow).where(PersonRow.org_code == "DIT").values(name="Someone Else")
+        )
 
 
 def test_a_write_by_another_process_is_seen_by_the_next_read(fresh: Server) -> None:
