@@ -2,7 +2,7 @@
 
 Migration 0004 gives every table a trigger that sends a notice on ``orgplane_changes``
 when a writing transaction commits; ``AnswerCache`` counts the notices on a connection
-of its own (``api/snapshots.py``). These tests run on the real PostgreSQL server.
+of its own (``api/change_signals.py``). These tests run on the real PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from anyio.from_thread import BlockingPortal
 from sqlalchemy import NullPool, text, update
 from sqlalchemy.orm import Session
 
-from orgplane.api.snapshots import CHANGES_CHANNEL, AnswerCache, ChangeSignal
+from orgplane.api.change_signals import CHANGES_CHANNEL, ChangeSignal
+from orgplane.api.snapshots import AnswerCache
 from orgplane.store import create_engine, upgrade
 from orgplane.store.tables import Base, GroupRow
 from tests.api.conftest import Server, elsewhere, examples_copy, serving

@@ -19,8 +19,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
+from orgplane.api.change_signals import change_signal
 from orgplane.api.groups import KpiOut
-from orgplane.api.snapshots import AnswerCache, change_signal
+from orgplane.api.snapshots import AnswerCache
 from orgplane.rules import default_registry
 from orgplane.services import apply_spec
 from orgplane.settings import get_settings
@@ -48,7 +49,7 @@ def _answers(server: Server) -> AnswerCache:
 def _seen(app: FastAPI, before: Hashable) -> None:
     """Wait until ``app`` has seen another process's write: its change signal is no longer
     ``before``. At once on SQLite; on PostgreSQL when the write's notice has come, a
-    moment after its commit (``api/snapshots.py``)."""
+    moment after its commit (``api/change_signals.py``)."""
     answers: AnswerCache = app.state.orgplane.answers
     deadline = time.monotonic() + 10
     while answers._signal.read() in (before, None):

@@ -5,8 +5,8 @@ Revises: 0003
 Create Date: 2026-11-23
 
 A server keeps the answers to hot reads while the database does not change
-(``api/snapshots.py``). On PostgreSQL it used to ask ``pg_current_snapshot()`` on every
-request, a query in the thread pool each time. Now every table has a statement-level
+(``api/snapshots.py``, ``api/change_signals.py``). On PostgreSQL it used to ask
+``pg_current_snapshot()`` on every request, a query in the thread pool each time. Now every table has a statement-level
 trigger that sends a notice on the ``orgplane_changes`` channel; each server listens on
 one connection of its own and knows of every committed write, by orgplane or by anyone
 else, without asking. A notice is sent when the writing transaction commits, and only
