@@ -19,13 +19,12 @@ resolve), an ``orgplane.dev/…`` annotation does.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
 import yaml
 
-from orgplane.exporters._common import one_line
+from orgplane.exporters._common import MAX_NAME_LENGTH, NameAllocator, fitted_name, one_line
 from orgplane.model import CatalogEntry, CatalogKind, Org, OrgIndex, Person
 
 __all__ = ["API_VERSION", "MAX_NAME_LENGTH", "entity_name", "export_backstage"]
@@ -37,9 +36,7 @@ _DUMPER: type[yaml.SafeDumper] | type[yaml.CSafeDumper] = (
 )
 
 API_VERSION = "backstage.io/v1alpha1"
-MAX_NAME_LENGTH = 63
 _ANNOTATION = "orgplane.dev"
-_HASH_LENGTH = 8
 
 _INVALID_NAME_CHARS = re.compile(r"[^a-z0-9._-]+")
 _SEPARATOR_RUN = re.compile(r"[._-]{2,}")
@@ -61,33 +58,12 @@ def entity_name(text: str, key: str | None = None) -> str:
     replaced by ``-``, separators not doubled, at most 63 characters. When ``text`` has to
     be cut, or has nothing usable left, a hash of ``key`` (default: ``text``) ends it."""
     name = _SEPARATOR_RUN.sub("-", _INVALID_NAME_CHARS.sub("-", text.lower())).strip("._-")
-    if name and len(name) <= MAX_NAME_LENGTH:
-        return name
-    return _with_hash(name, key if key is not None else text)
+    return fitted_name(name, key if key is not None else text, "._-")
 
 
-def _with_hash(name: str, key: str) -> str:
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:_HASH_LENGTH]
-    head = name[: MAX_NAME_LENGTH - _HASH_LENGTH - 1].rstrip("._-")
-    return f"{head}-{digest}" if head else digest
-
-
-class _Names:
-    """Hands out entity names of one kind, never the same one twice."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-
-    def allocate(self, text: str, key: str) -> str:
-        name = entity_name(text, key)
-        attempt = 0
-        # Two different things can sanitize to one name ("C-5" and "C_5"): the later one
-        # gets a hash of its own key, so the result does not depend on anything else.
-        while name in self._taken:
-            attempt += 1
-            name = _with_hash(entity_name(text, key), f"{key}#{attempt}")
-        self._taken.add(name)
-        return name
+def _names() -> NameAllocator:
+    """Entity names of one kind, never the same one twice."""
+    return NameAllocator(entity_name, "._-")
 
 
 def export_backstage(org: Org, index: OrgIndex) -> str:
@@ -108,12 +84,12 @@ def _ref(kind: str, name: str) -> str:
 
 
 def _entities(org: Org, index: OrgIndex) -> list[dict[str, Any]]:
-    group_names = _Names()
+    group_names = _names()
     root = group_names.allocate(org.code, f"org:{org.code}")
     groups = {path: group_names.allocate(f"{org.code}-{path}", path) for path in index.groups}
     # A person id written twice is a finding for the validator; here the first one wins.
     people = _first_of_each_id(org.people)
-    user_names = _Names()
+    user_names = _names()
     users = {person.id: user_names.allocate(person.id, person.id) for person in people}
 
     member_of: dict[str, list[str]] = {person_id: [] for person_id in users}
@@ -203,12 +179,12 @@ def _group_entity(
 def _catalog_entities(
     org: Org, index: OrgIndex, groups: dict[str, str], root: str
 ) -> list[dict[str, Any]]:
-    allocators: dict[str, _Names] = {}
+    allocators: dict[str, NameAllocator] = {}
     names: list[str] = []
     refs: dict[str, str] = {}
     for entry in org.catalog:
         kind = _ENTRY_KINDS[entry.kind][0]
-        name = allocators.setdefault(kind, _Names()).allocate(entry.id, entry.id)
+        name = allocators.setdefault(kind, _names()).allocate(entry.id, entry.id)
         names.append(name)
         # An id written twice is a finding for the validator; references go to the first.
         refs.setdefault(entry.id, _ref(kind, name))

@@ -60,7 +60,7 @@ from orgplane.exporters.openslo_documents import (
     service_document,
     slo_document,
 )
-from orgplane.exporters.openslo_names import MAX_NAME_LENGTH, Names, dns_label
+from orgplane.exporters.openslo_names import MAX_NAME_LENGTH, dns_label, label_allocator
 from orgplane.exporters.openslo_plans import SKIP_REASONS, Plan, plan_kpi
 from orgplane.kpis import Objective, parse_objective
 from orgplane.kpis.identity import kpi_ids
@@ -140,7 +140,7 @@ def openslo_export(org: Org, index: OrgIndex) -> OpenSloExport:
         document("DataSource", name, {"type": PROMETHEUS_SOURCE, "connectionDetails": {"url": url}})
         for url, name in sources.items()
     ]
-    services, slos = Names(), Names()
+    services, slos = label_allocator(), label_allocator()
     exported = 0
     for path, group, rows in planned:
         service = services.allocate(f"{org.code}-{path}")
