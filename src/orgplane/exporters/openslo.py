@@ -47,12 +47,7 @@ import yaml
 
 from orgplane.exporters._common import one_line
 from orgplane.exporters.openslo_documents import (
-    ANNOTATION_PREFIX,
     API_VERSION,
-    CALENDAR_DURATIONS,
-    CALENDAR_START,
-    DEFAULT_SLICE,
-    ORGPLANE_SOURCE,
     PROMETHEUS_SOURCE,
     KpiSource,
     data_sources,
@@ -60,20 +55,13 @@ from orgplane.exporters.openslo_documents import (
     service_document,
     slo_document,
 )
-from orgplane.exporters.openslo_names import MAX_NAME_LENGTH, dns_label, label_allocator
+from orgplane.exporters.openslo_names import dns_label, label_allocator
 from orgplane.exporters.openslo_plans import SKIP_REASONS, Plan, plan_kpi
 from orgplane.kpis import Objective, parse_objective
 from orgplane.kpis.identity import kpi_ids
 from orgplane.model import Group, Kpi, Org, OrgIndex
 
 __all__ = [
-    "ANNOTATION_PREFIX",
-    "API_VERSION",
-    "CALENDAR_DURATIONS",
-    "CALENDAR_START",
-    "DEFAULT_SLICE",
-    "MAX_NAME_LENGTH",
-    "ORGPLANE_SOURCE",
     "SKIP_REASONS",
     "OpenSloExport",
     "SkippedKpi",
