@@ -75,7 +75,10 @@ def read_large_spec(files: list[Path]) -> list[SpecDocument | None] | None:
     parallel = _parallel_pays(files)
     if cache is None and not parallel:
         return None
-    contents = [_read_bytes(file) for file in files]
+    contents = [
+        _read_bytes(file) if size <= MAX_FILE_BYTES else None
+        for file, size in zip(files, sizes, strict=True)
+    ]
     keys = [cache.key(data) if cache and data is not None else None for data in contents]
     documents: list[SpecDocument | None] = [None] * len(files)
     left: list[int] = []
@@ -106,11 +109,9 @@ def _parallel_pays(files: list[Path]) -> bool:
 
 
 def _read_bytes(file: Path) -> bytes | None:
-    """The file's bytes; None when it cannot be read or is too large (the loader then
-    reads it and reports why)."""
+    """The file's bytes; None when it cannot be read (the loader then reads it, as it
+    does a file too large, and reports why)."""
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            return None
         return file.read_bytes()
     except OSError:
         return None
