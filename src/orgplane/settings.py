@@ -18,6 +18,10 @@ MODE_ENV = "ORGPLANE_MODE"
 OPEN_READS_ENV = "ORGPLANE_OPEN_READS"
 CORS_ENV = "ORGPLANE_CORS_ORIGINS"
 MAX_BODY_ENV = "ORGPLANE_MAX_BODY"
+ALLOWED_HOSTS_ENV = "ORGPLANE_ALLOWED_HOSTS"
+SCRAPE_TOKEN_ENV = "ORGPLANE_SCRAPE_TOKEN"
+PROMETHEUS_HOSTS_ENV = "ORGPLANE_PROMETHEUS_HOSTS"
+SOURCE_DIRS_ENV = "ORGPLANE_SOURCE_DIRS"
 
 #: Hosts that only this machine can reach.
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -52,6 +56,19 @@ class Settings:
     #: The largest request body the server reads, in bytes (``ORGPLANE_MAX_BODY``); a
     #: spec applied over HTTP may be this large.
     max_body_bytes: int = 16 * 1024 * 1024
+    #: Host names (the HTTP ``Host`` header, without port) the server answers besides
+    #: the loopback names (``ORGPLANE_ALLOWED_HOSTS``, comma-separated). Any other Host
+    #: is refused, which defeats DNS rebinding.
+    allowed_hosts: tuple[str, ...] = ()
+    #: The bearer token that may read ``/metrics`` and ``/readyz`` when reads are closed
+    #: (``ORGPLANE_SCRAPE_TOKEN``; Prometheus sends it as ``authorization``).
+    scrape_token: str | None = None
+    #: Hosts (``host`` or ``host:port``) a KPI's Prometheus source may name besides the
+    #: loopback ones (``ORGPLANE_PROMETHEUS_HOSTS``, comma-separated).
+    prometheus_hosts: tuple[str, ...] = ()
+    #: Folders a KPI's file source may read besides the spec's own folder
+    #: (``ORGPLANE_SOURCE_DIRS``, separated like ``PATH``).
+    source_dirs: tuple[Path, ...] = ()
 
     def reads_are_open(self, host: str) -> bool:
         """Whether a request may read without a token on a server listening on ``host``."""
@@ -110,7 +127,12 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
     max_body = env.get(MAX_BODY_ENV, "").strip()
     if max_body and not max_body.isdigit():
         raise UnsafeSettingsError(f"{MAX_BODY_ENV}={max_body!r}: a number of bytes")
-    origins = tuple(o.strip() for o in env.get(CORS_ENV, "").split(",") if o.strip())
+    origins = _list(env.get(CORS_ENV, ""))
+    source_dirs = tuple(
+        Path(part).expanduser()
+        for part in env.get(SOURCE_DIRS_ENV, "").split(os.pathsep)
+        if part.strip()
+    )
     return Settings(
         spec=Path(spec) if spec else None,
         db_url=db_url or DEFAULT_DB_URL,
@@ -119,4 +141,13 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         open_reads=_flag(env.get(OPEN_READS_ENV, ""), OPEN_READS_ENV),
         cors_origins=origins,
         max_body_bytes=int(max_body) if max_body else 16 * 1024 * 1024,
+        allowed_hosts=tuple(host.lower() for host in _list(env.get(ALLOWED_HOSTS_ENV, ""))),
+        scrape_token=env.get(SCRAPE_TOKEN_ENV, "").strip() or None,
+        prometheus_hosts=tuple(h.lower() for h in _list(env.get(PROMETHEUS_HOSTS_ENV, ""))),
+        source_dirs=source_dirs,
     )
+
+
+def _list(value: str) -> tuple[str, ...]:
+    """A comma-separated setting as its non-empty items."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
