@@ -33,6 +33,7 @@ from orgplane.spec.reader import (
     NULLS,
     PLAIN_TAGS,
     decode_text,
+    read_regular_file,
 )
 
 __all__ = ["PackedFile", "read_packed_bytes", "read_packed_file"]
@@ -54,10 +55,8 @@ class _NotPackedError(Exception):
 def read_packed_file(path: Path, file: str) -> PackedFile | None:
     """``path`` in the packed form, or None when the reader must read it (see above)."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular_file(path, file)
+    except SpecReadError:
         return None
     return read_packed_bytes(data, file)
 
@@ -193,6 +192,7 @@ def _build(events: Iterator[Any]) -> PackedFile | None:
             position = pack_position(mark.line, mark.column)
             value = {} if kind is mapping_start else []
         elif kind is alias_event:
+            # Aliases (and so their expansion, bounded there) are left to the reader.
             raise _NotPackedError
         elif kind is document_start:
             documents += 1

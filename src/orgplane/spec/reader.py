@@ -9,6 +9,8 @@ spec's pydantic models convert ``"3"`` to ``3`` where a number is meant), which 
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,14 @@ from orgplane.model.source import NodeSource, SourcedDict, SourcedList
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_EXPANDED_CHARS",
+    "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
     "NULLS",
     "NULL_TAG",
     "PLAIN_TAGS",
     "decode_text",
+    "read_regular_file",
     "read_yaml_bytes",
     "read_yaml_file",
     "read_yaml_text",
@@ -36,6 +41,16 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
 #: Most aliases (``*name``) one file may use; defends against "billion laughs".
 MAX_ALIASES = 1000
+#: Most YAML nodes (scalars and collections) one file may hold once every alias is
+#: replaced by what it names. Aliases share values here, but everything after the reader
+#: (the models, the database) copies them, so "ten aliases of ten aliases of ..." in a
+#: few hundred bytes would become millions of groups. A 20,000-person file of a large
+#: generated org holds about 300,000 nodes; a 16 MiB file without aliases cannot exceed
+#: about 8 million (``[a,a,...]``), so files that use no aliases are never refused by it.
+MAX_EXPANDED_NODES = 4_000_000
+#: Most characters of YAML text one file may stand for once every alias is expanded:
+#: four times the largest file, so only repetition through aliases can reach it.
+MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 PLAIN_TAGS = frozenset(
@@ -63,25 +78,76 @@ def _fail(
 def read_yaml_file(path: Path, display: str | None = None) -> object:
     """Read and parse one spec file; ``display`` is the name errors use for it."""
     name = display or str(path)
+    return read_yaml_bytes(read_regular_file(path, name), name)
+
+
+def read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of ``path`` if it is a regular file (or a symbolic link to one) of at
+    most ``MAX_FILE_BYTES``; otherwise an error naming ``name``.
+
+    The file is opened before it is looked at (``fstat`` on the open descriptor), so what
+    is checked is what is read. ``O_NONBLOCK`` keeps a FIFO from blocking the open; a
+    device such as ``/dev/zero`` (endless) or a FIFO (which may never end) is refused
+    before a byte is read, and no more than the bound plus one byte is ever read.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                name,
-                0,
-                0,
-                f"file is {size / 1024 / 1024:.1f} MiB, larger than the "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MiB a spec file may be",
-                "split the org into a folder of smaller files",
-            )
-        data = path.read_bytes()
-    except SpecReadError:
-        raise
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
         raise _fail(name, 0, 0, "is a directory, expected a YAML file") from None
     except OSError as exc:
         raise _fail(name, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
-    return read_yaml_bytes(data, name)
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise _fail(name, 0, 0, "is a directory, expected a YAML file")
+        if not stat.S_ISREG(status.st_mode):
+            raise _fail(
+                name,
+                0,
+                0,
+                f"is not a regular file ({_file_kind(status.st_mode)}), expected a YAML file",
+            )
+        if status.st_size > MAX_FILE_BYTES:
+            raise _too_large(name, status.st_size)
+        # A regular file ignores O_NONBLOCK; read to the end in case it grew since fstat.
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, max(status.st_size - total, 0) + 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise _too_large(name, total)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _fail(name, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(name: str, size: int) -> SpecReadError:
+    return _fail(
+        name,
+        0,
+        0,
+        f"file is {size / 1024 / 1024:.1f} MiB, larger than the "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MiB a spec file may be",
+        "split the org into a folder of smaller files",
+    )
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def read_yaml_bytes(data: bytes, file: str) -> object:
@@ -156,6 +222,17 @@ def _build(events: Iterator[Any], file: str) -> object:
     documents = 0
     anchors: dict[str, object] = {}
     aliases = 0
+    # The size of the document once aliases are expanded (see MAX_EXPANDED_NODES):
+    # ``nodes`` counts the nodes read, ``extra_nodes``/``extra_chars`` what the aliases
+    # read so far stand for, and ``sizes`` each anchor's expanded nodes and characters.
+    # An anchored collection waits on ``anchored`` until it ends, with the counts at its
+    # start. The bound is checked at each alias, so a file without aliases is never
+    # refused by it and the check costs the common path one addition per event.
+    nodes = 0
+    extra_nodes = 0
+    extra_chars = 0
+    sizes: dict[str, tuple[int, int]] = {}
+    anchored: list[tuple[object, str, int, int, int, int]] = []
     # The innermost open collection is kept in locals, not in a frame on the stack: a
     # mapping (with its ``keys`` positions and the ``key`` whose value comes next, None
     # when the next scalar is a key) or a sequence (with its item ``positions``). The
@@ -172,6 +249,7 @@ def _build(events: Iterator[Any], file: str) -> object:
         kind = event.__class__
         # Scalars are most of the events: they take this short path and ``continue``.
         if kind is scalar_event:
+            nodes += 1
             value: object = event.value
             tag = event.tag
             if tag is not None and tag not in plain_tags:
@@ -183,6 +261,7 @@ def _build(events: Iterator[Any], file: str) -> object:
             anchor = event.anchor
             if anchor is not None:
                 anchors[anchor] = value
+                sizes[anchor] = (1, len(event.value))
             if mapping is not None:
                 if key is None:
                     mark = event.start_mark
@@ -209,6 +288,12 @@ def _build(events: Iterator[Any], file: str) -> object:
             continue
 
         if kind is mapping_end or kind is sequence_end:
+            if anchored and anchored[-1][0] is (mapping if mapping is not None else sequence):
+                _, name, start_nodes, start_extra, start_index, start_chars = anchored.pop()
+                sizes[name] = (
+                    nodes - start_nodes + extra_nodes - start_extra,
+                    event.end_mark.index - start_index + extra_chars - start_chars,
+                )
             container = stack.pop()
             if container is None:
                 mapping = sequence = None
@@ -227,6 +312,7 @@ def _build(events: Iterator[Any], file: str) -> object:
                 raise _fail_at(
                     event, file, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure"
                 )
+            nodes += 1
             mark = event.start_mark
             line = mark.line + 1
             col = mark.column + 1
@@ -239,6 +325,7 @@ def _build(events: Iterator[Any], file: str) -> object:
             anchor = event.anchor
             if anchor is not None:
                 anchors[anchor] = value
+                anchored.append((value, anchor, nodes - 1, extra_nodes, mark.index, extra_chars))
         elif kind is alias_event:
             mark = event.start_mark
             line = mark.line + 1
@@ -252,6 +339,26 @@ def _build(events: Iterator[Any], file: str) -> object:
             value = anchors[anchor]
             if value is mapping or value is sequence or any(c is value for c in stack):
                 raise _fail(file, line, col, f"alias *{anchor} refers to itself")
+            size_nodes, size_chars = sizes[anchor]
+            extra_nodes += size_nodes
+            extra_chars += size_chars
+            if nodes + extra_nodes > MAX_EXPANDED_NODES:
+                raise _fail(
+                    file,
+                    line,
+                    col,
+                    f"aliases expand the file past {MAX_EXPANDED_NODES:,} YAML nodes",
+                    "write the repeated parts out, or split the org into smaller files",
+                )
+            if mark.index + extra_chars > MAX_EXPANDED_CHARS:
+                raise _fail(
+                    file,
+                    line,
+                    col,
+                    f"aliases expand the file past {MAX_EXPANDED_CHARS // 1024 // 1024} MiB "
+                    "of YAML text",
+                    "write the repeated parts out, or split the org into smaller files",
+                )
         elif kind is document_start:
             documents += 1
             if documents > 1:
