@@ -5,8 +5,10 @@ API's dry run, as an RFC 9457 problem with the position.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +16,12 @@ import httpx
 import pytest
 from anyio.from_thread import BlockingPortal
 
-from orgplane.spec import reader
+from orgplane.spec import parallel, reader
+from orgplane.spec.cache import KEY_FILE, SpecCache
+from orgplane.spec.packed import read_packed_bytes
 from orgplane.store import upgrade
 from tests.api.conftest import Server, assert_problem, portal, serving
-from tests.cli_run import Run
+from tests.cli_run import Result, Run
 
 __all__ = ["portal"]  # the API's session fixture, used here through ``server``
 
@@ -196,3 +200,97 @@ def test_an_alias_bomb_in_an_api_dry_run_is_a_problem_with_its_position(server: 
     assert errors[0]["line"] == 10
     assert errors[0]["col"] > 0
     assert "aliases expand the file past" in errors[0]["message"]
+
+
+# The spec cache (spec/cache.py): what is read from it is trusted as if it were the spec.
+
+SHOWN = "version: 1\norg: {code: ATK, name: Attack}\ngroups:\n- {code: G, name: Genuine Group}\n"
+EVIL = SHOWN.replace("Genuine Group", "Evil Group!!!")  # the same length: marshal stays valid
+
+
+@pytest.fixture
+def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A spec read through the cache (as a large one is), and the cache folder's path."""
+    monkeypatch.delenv("ORGPLANE_NO_CACHE", raising=False)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_parallel_pays", lambda files: False)
+    spec = tmp_path / "spec"
+    spec.mkdir()
+    (spec / "org.yaml").write_text(SHOWN)
+    (spec / "more.yaml").write_text("version: 1\n")
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ORGPLANE_CACHE_DIR", str(folder))
+    return folder
+
+
+def show(run: Run, tmp_path: Path) -> Result:
+    result = run("show", "G", "--spec", str(tmp_path / "spec"))
+    assert result.code == 0, result
+    return result
+
+
+def plant(folder: Path) -> None:
+    """Write, under the key of the genuine file, what the evil one reads as."""
+    packed = read_packed_bytes(EVIL.encode(), "org.yaml")
+    assert packed is not None
+    key = SpecCache(folder).key(SHOWN.encode())
+    (folder / f"{key}.packed").write_bytes(marshal.dumps(tuple(packed)))
+
+
+def test_a_tampered_cache_entry_is_a_miss_and_is_written_again(
+    run: Run, tmp_path: Path, cached: Path
+) -> None:
+    assert "Genuine Group" in show(run, tmp_path).out
+    entries = sorted(cached.glob("*.packed"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes().replace(b"Genuine Group", b"Evil Group!!!"))
+    assert any(b"Evil Group!!!" in entry.read_bytes() for entry in entries)
+    result = show(run, tmp_path)
+    assert "Genuine Group" in result.out
+    assert "Evil" not in result.out
+    assert not any(b"Evil Group!!!" in entry.read_bytes() for entry in entries)
+
+
+def test_an_entry_planted_without_the_key_is_not_used(
+    run: Run, tmp_path: Path, cached: Path
+) -> None:
+    show(run, tmp_path)  # the folder and its key exist, as they would
+    plant(cached)
+    result = show(run, tmp_path)
+    assert "Genuine Group" in result.out
+    assert "Evil" not in result.out
+
+
+def test_a_cache_folder_others_may_write_to_is_not_used(
+    run: Run, tmp_path: Path, cached: Path
+) -> None:
+    cached.mkdir()
+    cached.chmod(0o777)
+    plant(cached)
+    result = show(run, tmp_path)
+    assert "Genuine Group" in result.out
+    assert "Evil" not in result.out
+    assert result.err.splitlines() == [
+        f"orgplane: warning: spec cache not used: {cached}: others may write to it (mode 0777)"
+    ]
+    assert not (cached / KEY_FILE).exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder away needs root")
+def test_a_cache_folder_of_another_user_is_not_used(run: Run, tmp_path: Path, cached: Path) -> None:
+    cached.mkdir(mode=0o700)
+    plant(cached)
+    os.chown(cached, 65534, 65534)
+    result = show(run, tmp_path)
+    assert "Evil" not in result.out
+    assert result.err.splitlines() == [
+        f"orgplane: warning: spec cache not used: {cached}: it belongs to another user (uid 65534)"
+    ]
+
+
+def test_the_key_is_the_users_alone(run: Run, tmp_path: Path, cached: Path) -> None:
+    show(run, tmp_path)
+    key = cached / KEY_FILE
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert len(key.read_bytes()) == 32
