@@ -1,6 +1,6 @@
 """Read one YAML file into the packed form: plain values, and their positions in a table.
 
-Imports ``errors``, ``model.source`` and ``spec.reader``. The reader
+Imports ``errors``, ``model.source``, ``spec.files`` and ``spec.reader``. The reader
 (``spec/reader.py``) gives ``SourcedDict``/``SourcedList`` values that carry their
 positions; this gives the same values as plain ``dict``/``list``/``str``/``None``, their
 positions in a ``PositionTable`` and a ``PackedNode`` tree that ties each mapping to its
@@ -26,15 +26,8 @@ import yaml
 
 from orgplane.errors import SpecReadError
 from orgplane.model.source import PackedNode, pack_position
-from orgplane.spec.reader import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    NULL_TAG,
-    NULLS,
-    PLAIN_TAGS,
-    decode_text,
-    read_regular_file,
-)
+from orgplane.spec.files import MAX_FILE_BYTES, read_regular_file
+from orgplane.spec.reader import MAX_DEPTH, NULL_TAG, NULLS, PLAIN_TAGS, decode_text
 
 __all__ = ["PackedFile", "read_packed_bytes", "read_packed_file"]
 

@@ -40,8 +40,8 @@ from orgplane.model.base import attach_packed_sources
 from orgplane.model.source import PositionTable
 from orgplane.spec.cache import SpecCache
 from orgplane.spec.document import SpecDocument
+from orgplane.spec.files import MAX_FILE_BYTES, read_regular_file
 from orgplane.spec.packed import PackedFile, read_packed_bytes
-from orgplane.spec.reader import MAX_FILE_BYTES, read_regular_file
 
 __all__ = ["PARALLEL_MIN_BYTES", "read_large_spec", "validate_packed"]
 

@@ -1,16 +1,15 @@
 """Read one YAML file into plain data that remembers where every key and item was written.
 
-Imports ``errors`` and ``model.source``. The YAML is parsed by libyaml (PyYAML's C
-parser) as a stream of events, and the values are built here without recursion, so a
-deeply nested or hostile file gets an error, not a crash. Scalars stay text (the
+Imports ``errors``, ``model.source`` and ``spec.files``. The YAML is parsed by libyaml
+(PyYAML's C parser) as a stream of events, and the values are built here without
+recursion, so a deeply nested or hostile file gets an error, not a crash; what aliases
+stand for is bounded as they are read (``MAX_EXPANDED_NODES``). Scalars stay text (the
 spec's pydantic models convert ``"3"`` to ``3`` where a number is meant), which keeps
 ``1.30`` a version and not the float ``1.3``, and avoids YAML 1.1's ``no`` → ``False``.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import yaml
 
 from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.model.source import NodeSource, SourcedDict, SourcedList
+from orgplane.spec.files import MAX_FILE_BYTES, read_regular_file
 
 __all__ = [
     "MAX_DEPTH",
@@ -29,28 +29,26 @@ __all__ = [
     "NULL_TAG",
     "PLAIN_TAGS",
     "decode_text",
-    "read_regular_file",
     "read_yaml_bytes",
     "read_yaml_file",
     "read_yaml_text",
 ]
 
-#: Largest spec file read, in bytes. Split a larger org into a folder of files.
-MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of YAML collections accepted (a group level uses two).
 MAX_DEPTH = 200
 #: Most aliases (``*name``) one file may use; defends against "billion laughs".
 MAX_ALIASES = 1000
-#: Most YAML nodes (scalars and collections) one file may hold once every alias is
-#: replaced by what it names. Aliases share values here, but everything after the reader
-#: (the models, the database) copies them, so "ten aliases of ten aliases of ..." in a
-#: few hundred bytes would become millions of groups. A 20,000-person file of a large
-#: generated org holds about 300,000 nodes; a 16 MiB file without aliases cannot exceed
-#: about 8 million (``[a,a,...]``), so files that use no aliases are never refused by it.
-MAX_EXPANDED_NODES = 4_000_000
-#: Most characters of YAML text one file may stand for once every alias is expanded:
-#: four times the largest file, so only repetition through aliases can reach it.
-MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES
+#: Most YAML nodes (scalars and collections) the aliases of one file may stand for, all
+#: together. The reader shares an alias's value, but everything after it (the models,
+#: the database) copies it, so "ten aliases of ten aliases of ..." in a few hundred bytes
+#: would become millions of groups. Aliases may make a file stand for no more than about
+#: twice the largest file: a 16 MiB file of the large generated org holds about 1.6
+#: million nodes (a 20,000-person file about 240,000), and ordinary reuse (a stack, a
+#: KPI, a list of people named again) stays far below.
+MAX_EXPANDED_NODES = 2_000_000
+#: Most characters of YAML text the aliases of one file may stand for, all together: as
+#: much as the largest file holds (a few nodes may carry long strings).
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 PLAIN_TAGS = frozenset(
@@ -79,75 +77,6 @@ def read_yaml_file(path: Path, display: str | None = None) -> object:
     """Read and parse one spec file; ``display`` is the name errors use for it."""
     name = display or str(path)
     return read_yaml_bytes(read_regular_file(path, name), name)
-
-
-def read_regular_file(path: Path, name: str) -> bytes:
-    """The bytes of ``path`` if it is a regular file (or a symbolic link to one) of at
-    most ``MAX_FILE_BYTES``; otherwise an error naming ``name``.
-
-    The file is opened before it is looked at (``fstat`` on the open descriptor), so what
-    is checked is what is read. ``O_NONBLOCK`` keeps a FIFO from blocking the open; a
-    device such as ``/dev/zero`` (endless) or a FIFO (which may never end) is refused
-    before a byte is read, and no more than the bound plus one byte is ever read.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except IsADirectoryError:
-        raise _fail(name, 0, 0, "is a directory, expected a YAML file") from None
-    except OSError as exc:
-        raise _fail(name, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        status = os.fstat(fd)
-        if stat.S_ISDIR(status.st_mode):
-            raise _fail(name, 0, 0, "is a directory, expected a YAML file")
-        if not stat.S_ISREG(status.st_mode):
-            raise _fail(
-                name,
-                0,
-                0,
-                f"is not a regular file ({_file_kind(status.st_mode)}), expected a YAML file",
-            )
-        if status.st_size > MAX_FILE_BYTES:
-            raise _too_large(name, status.st_size)
-        # A regular file ignores O_NONBLOCK; read to the end in case it grew since fstat.
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            chunk = os.read(fd, max(status.st_size - total, 0) + 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > MAX_FILE_BYTES:
-                raise _too_large(name, total)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise _fail(name, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-
-
-def _too_large(name: str, size: int) -> SpecReadError:
-    return _fail(
-        name,
-        0,
-        0,
-        f"file is {size / 1024 / 1024:.1f} MiB, larger than the "
-        f"{MAX_FILE_BYTES // 1024 // 1024} MiB a spec file may be",
-        "split the org into a folder of smaller files",
-    )
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
 
 
 def read_yaml_bytes(data: bytes, file: str) -> object:
@@ -222,17 +151,18 @@ def _build(events: Iterator[Any], file: str) -> object:
     documents = 0
     anchors: dict[str, object] = {}
     aliases = 0
-    # The size of the document once aliases are expanded (see MAX_EXPANDED_NODES):
-    # ``nodes`` counts the nodes read, ``extra_nodes``/``extra_chars`` what the aliases
-    # read so far stand for, and ``sizes`` each anchor's expanded nodes and characters.
-    # An anchored collection waits on ``anchored`` until it ends, with the counts at its
-    # start. The bound is checked at each alias, so a file without aliases is never
-    # refused by it and the check costs the common path one addition per event.
-    nodes = 0
+    # What the aliases stand for (see MAX_EXPANDED_NODES), counted as they are read, so
+    # a bomb is refused at the alias that crosses a bound, before anything is copied:
+    # ``extra_nodes``/``extra_chars`` what the aliases read so far stand for, ``sizes``
+    # each anchor's expanded nodes and characters. An anchored collection waits on
+    # ``anchored`` until it ends (with its start and ``extra_chars`` then); its nodes are
+    # counted then (``_expanded_nodes``). Nothing of this runs for a file without
+    # anchors: the hot paths stay as they were.
     extra_nodes = 0
     extra_chars = 0
     sizes: dict[str, tuple[int, int]] = {}
-    anchored: list[tuple[object, str, int, int, int, int]] = []
+    expanded: dict[int, int] = {}
+    anchored: list[tuple[object, str, int, int]] = []
     # The innermost open collection is kept in locals, not in a frame on the stack: a
     # mapping (with its ``keys`` positions and the ``key`` whose value comes next, None
     # when the next scalar is a key) or a sequence (with its item ``positions``). The
@@ -249,7 +179,6 @@ def _build(events: Iterator[Any], file: str) -> object:
         kind = event.__class__
         # Scalars are most of the events: they take this short path and ``continue``.
         if kind is scalar_event:
-            nodes += 1
             value: object = event.value
             tag = event.tag
             if tag is not None and tag not in plain_tags:
@@ -289,11 +218,10 @@ def _build(events: Iterator[Any], file: str) -> object:
 
         if kind is mapping_end or kind is sequence_end:
             if anchored and anchored[-1][0] is (mapping if mapping is not None else sequence):
-                _, name, start_nodes, start_extra, start_index, start_chars = anchored.pop()
-                sizes[name] = (
-                    nodes - start_nodes + extra_nodes - start_extra,
-                    event.end_mark.index - start_index + extra_chars - start_chars,
-                )
+                closed, name, start_index, start_chars = anchored.pop()
+                size = _expanded_nodes(closed, expanded)
+                expanded[id(closed)] = size
+                sizes[name] = (size, event.end_mark.index - start_index + extra_chars - start_chars)
             container = stack.pop()
             if container is None:
                 mapping = sequence = None
@@ -312,7 +240,6 @@ def _build(events: Iterator[Any], file: str) -> object:
                 raise _fail_at(
                     event, file, f"nesting deeper than {MAX_DEPTH} levels", "flatten the structure"
                 )
-            nodes += 1
             mark = event.start_mark
             line = mark.line + 1
             col = mark.column + 1
@@ -325,7 +252,7 @@ def _build(events: Iterator[Any], file: str) -> object:
             anchor = event.anchor
             if anchor is not None:
                 anchors[anchor] = value
-                anchored.append((value, anchor, nodes - 1, extra_nodes, mark.index, extra_chars))
+                anchored.append((value, anchor, mark.index, extra_chars))
         elif kind is alias_event:
             mark = event.start_mark
             line = mark.line + 1
@@ -342,21 +269,21 @@ def _build(events: Iterator[Any], file: str) -> object:
             size_nodes, size_chars = sizes[anchor]
             extra_nodes += size_nodes
             extra_chars += size_chars
-            if nodes + extra_nodes > MAX_EXPANDED_NODES:
+            if extra_nodes > MAX_EXPANDED_NODES:
                 raise _fail(
                     file,
                     line,
                     col,
-                    f"aliases expand the file past {MAX_EXPANDED_NODES:,} YAML nodes",
+                    f"aliases expand the file by more than {MAX_EXPANDED_NODES:,} YAML nodes",
                     "write the repeated parts out, or split the org into smaller files",
                 )
-            if mark.index + extra_chars > MAX_EXPANDED_CHARS:
+            if extra_chars > MAX_EXPANDED_CHARS:
                 raise _fail(
                     file,
                     line,
                     col,
-                    f"aliases expand the file past {MAX_EXPANDED_CHARS // 1024 // 1024} MiB "
-                    "of YAML text",
+                    "aliases expand the file by more than "
+                    f"{MAX_EXPANDED_CHARS // 1024 // 1024} MiB of YAML text",
                     "write the repeated parts out, or split the org into smaller files",
                 )
         elif kind is document_start:
@@ -408,6 +335,28 @@ def _build(events: Iterator[Any], file: str) -> object:
     if documents == 0:
         return None
     return root
+
+
+def _expanded_nodes(value: object, expanded: dict[int, int]) -> int:
+    """The nodes ``value`` stands for with its aliases expanded (a mapping's keys count).
+    A collection already measured (an earlier anchor, in ``expanded`` by id) counts its
+    size without being walked again, so the walks of a file see each node once."""
+    total = 0
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        known = expanded.get(id(item)) if item is not value else None
+        if known is not None:
+            total += known
+        elif type(item) is SourcedDict:
+            total += 1 + len(item)
+            todo.extend(item.values())
+        elif type(item) is SourcedList:
+            total += 1
+            todo.extend(item)
+        else:
+            total += 1
+    return total
 
 
 def _duplicate(
