@@ -241,7 +241,8 @@ def test_prune_removes_old_and_surplus_entries(
     stale = cache.directory / ".half-written"
     stale.write_bytes(b"x")
     os.utime(stale, (now - 7200, now - 7200))
-    monkeypatch.setattr("orgplane.spec.cache.MAX_BYTES", 2 * len(blob))
+    entry_bytes = (cache.directory / "new.packed").stat().st_size  # the blob, signed
+    monkeypatch.setattr("orgplane.spec.cache.MAX_BYTES", 2 * entry_bytes)
     cache.prune(now)
     assert [path.stem for path in _entries(cache.directory)] == ["new", "newer"]
     assert not stale.exists()

@@ -46,7 +46,8 @@ def find_spec_files(path: Path) -> list[Path]:
     (hidden files and folders skipped), in a fixed order: by path, case-sensitively."""
     if not path.exists():
         raise SpecReadError(Diagnostic("OP000", "no such file or directory", str(path)))
-    if path.is_file():
+    if not path.is_dir():
+        # A FIFO or a device is read as a file, and the reader refuses it by name.
         return [path]
     files = [
         Path(root) / name

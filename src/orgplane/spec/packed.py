@@ -1,6 +1,6 @@
 """Read one YAML file into the packed form: plain values, and their positions in a table.
 
-Imports ``errors``, ``model.source`` and ``spec.reader``. The reader
+Imports ``errors``, ``model.source``, ``spec.files`` and ``spec.reader``. The reader
 (``spec/reader.py``) gives ``SourcedDict``/``SourcedList`` values that carry their
 positions; this gives the same values as plain ``dict``/``list``/``str``/``None``, their
 positions in a ``PositionTable`` and a ``PackedNode`` tree that ties each mapping to its
@@ -26,14 +26,8 @@ import yaml
 
 from orgplane.errors import SpecReadError
 from orgplane.model.source import PackedNode, pack_position
-from orgplane.spec.reader import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    NULL_TAG,
-    NULLS,
-    PLAIN_TAGS,
-    decode_text,
-)
+from orgplane.spec.files import MAX_FILE_BYTES, read_regular_file
+from orgplane.spec.reader import MAX_DEPTH, NULL_TAG, NULLS, PLAIN_TAGS, decode_text
 
 __all__ = ["PackedFile", "read_packed_bytes", "read_packed_file"]
 
@@ -54,10 +48,8 @@ class _NotPackedError(Exception):
 def read_packed_file(path: Path, file: str) -> PackedFile | None:
     """``path`` in the packed form, or None when the reader must read it (see above)."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular_file(path, file)
+    except SpecReadError:
         return None
     return read_packed_bytes(data, file)
 
@@ -193,6 +185,7 @@ def _build(events: Iterator[Any]) -> PackedFile | None:
             position = pack_position(mark.line, mark.column)
             value = {} if kind is mapping_start else []
         elif kind is alias_event:
+            # Aliases (and so their expansion, bounded there) are left to the reader.
             raise _NotPackedError
         elif kind is document_start:
             documents += 1

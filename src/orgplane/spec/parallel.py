@@ -35,12 +35,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from orgplane.errors import SpecReadError
 from orgplane.model.base import attach_packed_sources
 from orgplane.model.source import PositionTable
 from orgplane.spec.cache import SpecCache
 from orgplane.spec.document import SpecDocument
+from orgplane.spec.files import MAX_FILE_BYTES, read_regular_file
 from orgplane.spec.packed import PackedFile, read_packed_bytes
-from orgplane.spec.reader import MAX_FILE_BYTES
 
 __all__ = ["PARALLEL_MIN_BYTES", "read_large_spec", "validate_packed"]
 
@@ -112,8 +113,9 @@ def _read_bytes(file: Path) -> bytes | None:
     """The file's bytes; None when it cannot be read (the loader then reads it, as it
     does a file too large, and reports why)."""
     try:
-        return file.read_bytes()
-    except OSError:
+        # Regular files only, within the size bound: a FIFO or a device never blocks here.
+        return read_regular_file(file, str(file))
+    except SpecReadError:
         return None
 
 

@@ -1,8 +1,9 @@
 """Read one YAML file into plain data that remembers where every key and item was written.
 
-Imports ``errors`` and ``model.source``. The YAML is parsed by libyaml (PyYAML's C
-parser) as a stream of events, and the values are built here without recursion, so a
-deeply nested or hostile file gets an error, not a crash. Scalars stay text (the
+Imports ``errors``, ``model.source`` and ``spec.files``. The YAML is parsed by libyaml
+(PyYAML's C parser) as a stream of events, and the values are built here without
+recursion, so a deeply nested or hostile file gets an error, not a crash; what aliases
+stand for is bounded as they are read (``MAX_EXPANDED_NODES``). Scalars stay text (the
 spec's pydantic models convert ``"3"`` to ``3`` where a number is meant), which keeps
 ``1.30`` a version and not the float ``1.3``, and avoids YAML 1.1's ``no`` → ``False``.
 """
@@ -17,9 +18,12 @@ import yaml
 
 from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.model.source import NodeSource, SourcedDict, SourcedList
+from orgplane.spec.files import MAX_FILE_BYTES, read_regular_file
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_EXPANDED_CHARS",
+    "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
     "NULLS",
     "NULL_TAG",
@@ -30,12 +34,21 @@ __all__ = [
     "read_yaml_text",
 ]
 
-#: Largest spec file read, in bytes. Split a larger org into a folder of files.
-MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of YAML collections accepted (a group level uses two).
 MAX_DEPTH = 200
 #: Most aliases (``*name``) one file may use; defends against "billion laughs".
 MAX_ALIASES = 1000
+#: Most YAML nodes (scalars and collections) the aliases of one file may stand for, all
+#: together. The reader shares an alias's value, but everything after it (the models,
+#: the database) copies it, so "ten aliases of ten aliases of ..." in a few hundred bytes
+#: would become millions of groups. Aliases may make a file stand for no more than about
+#: twice the largest file: a 16 MiB file of the large generated org holds about 1.6
+#: million nodes (a 20,000-person file about 240,000), and ordinary reuse (a stack, a
+#: KPI, a list of people named again) stays far below.
+MAX_EXPANDED_NODES = 2_000_000
+#: Most characters of YAML text the aliases of one file may stand for, all together: as
+#: much as the largest file holds (a few nodes may carry long strings).
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 PLAIN_TAGS = frozenset(
@@ -63,25 +76,7 @@ def _fail(
 def read_yaml_file(path: Path, display: str | None = None) -> object:
     """Read and parse one spec file; ``display`` is the name errors use for it."""
     name = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                name,
-                0,
-                0,
-                f"file is {size / 1024 / 1024:.1f} MiB, larger than the "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MiB a spec file may be",
-                "split the org into a folder of smaller files",
-            )
-        data = path.read_bytes()
-    except SpecReadError:
-        raise
-    except IsADirectoryError:
-        raise _fail(name, 0, 0, "is a directory, expected a YAML file") from None
-    except OSError as exc:
-        raise _fail(name, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
-    return read_yaml_bytes(data, name)
+    return read_yaml_bytes(read_regular_file(path, name), name)
 
 
 def read_yaml_bytes(data: bytes, file: str) -> object:
@@ -156,6 +151,18 @@ def _build(events: Iterator[Any], file: str) -> object:
     documents = 0
     anchors: dict[str, object] = {}
     aliases = 0
+    # What the aliases stand for (see MAX_EXPANDED_NODES), counted as they are read, so
+    # a bomb is refused at the alias that crosses a bound, before anything is copied:
+    # ``extra_nodes``/``extra_chars`` what the aliases read so far stand for, ``sizes``
+    # each anchor's expanded nodes and characters. An anchored collection waits on
+    # ``anchored`` until it ends (with its start and ``extra_chars`` then); its nodes are
+    # counted then (``_expanded_nodes``). Nothing of this runs for a file without
+    # anchors: the hot paths stay as they were.
+    extra_nodes = 0
+    extra_chars = 0
+    sizes: dict[str, tuple[int, int]] = {}
+    expanded: dict[int, int] = {}
+    anchored: list[tuple[object, str, int, int]] = []
     # The innermost open collection is kept in locals, not in a frame on the stack: a
     # mapping (with its ``keys`` positions and the ``key`` whose value comes next, None
     # when the next scalar is a key) or a sequence (with its item ``positions``). The
@@ -183,6 +190,7 @@ def _build(events: Iterator[Any], file: str) -> object:
             anchor = event.anchor
             if anchor is not None:
                 anchors[anchor] = value
+                sizes[anchor] = (1, len(event.value))
             if mapping is not None:
                 if key is None:
                     mark = event.start_mark
@@ -209,6 +217,11 @@ def _build(events: Iterator[Any], file: str) -> object:
             continue
 
         if kind is mapping_end or kind is sequence_end:
+            if anchored and anchored[-1][0] is (mapping if mapping is not None else sequence):
+                closed, name, start_index, start_chars = anchored.pop()
+                size = _expanded_nodes(closed, expanded)
+                expanded[id(closed)] = size
+                sizes[name] = (size, event.end_mark.index - start_index + extra_chars - start_chars)
             container = stack.pop()
             if container is None:
                 mapping = sequence = None
@@ -239,6 +252,7 @@ def _build(events: Iterator[Any], file: str) -> object:
             anchor = event.anchor
             if anchor is not None:
                 anchors[anchor] = value
+                anchored.append((value, anchor, mark.index, extra_chars))
         elif kind is alias_event:
             mark = event.start_mark
             line = mark.line + 1
@@ -252,6 +266,26 @@ def _build(events: Iterator[Any], file: str) -> object:
             value = anchors[anchor]
             if value is mapping or value is sequence or any(c is value for c in stack):
                 raise _fail(file, line, col, f"alias *{anchor} refers to itself")
+            size_nodes, size_chars = sizes[anchor]
+            extra_nodes += size_nodes
+            extra_chars += size_chars
+            if extra_nodes > MAX_EXPANDED_NODES:
+                raise _fail(
+                    file,
+                    line,
+                    col,
+                    f"aliases expand the file by more than {MAX_EXPANDED_NODES:,} YAML nodes",
+                    "write the repeated parts out, or split the org into smaller files",
+                )
+            if extra_chars > MAX_EXPANDED_CHARS:
+                raise _fail(
+                    file,
+                    line,
+                    col,
+                    "aliases expand the file by more than "
+                    f"{MAX_EXPANDED_CHARS // 1024 // 1024} MiB of YAML text",
+                    "write the repeated parts out, or split the org into smaller files",
+                )
         elif kind is document_start:
             documents += 1
             if documents > 1:
@@ -301,6 +335,28 @@ def _build(events: Iterator[Any], file: str) -> object:
     if documents == 0:
         return None
     return root
+
+
+def _expanded_nodes(value: object, expanded: dict[int, int]) -> int:
+    """The nodes ``value`` stands for with its aliases expanded (a mapping's keys count).
+    A collection already measured (an earlier anchor, in ``expanded`` by id) counts its
+    size without being walked again, so the walks of a file see each node once."""
+    total = 0
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        known = expanded.get(id(item)) if item is not value else None
+        if known is not None:
+            total += known
+        elif type(item) is SourcedDict:
+            total += 1 + len(item)
+            todo.extend(item.values())
+        elif type(item) is SourcedList:
+            total += 1
+            todo.extend(item)
+        else:
+            total += 1
+    return total
 
 
 def _duplicate(
