@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import deque
-from itertools import groupby
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from orgplane.importers.boxtree import looks_like_tree
 

@@ -72,7 +72,7 @@ def _import(documents: list[Document]) -> ImportResult:
     for doc in documents:
         report.content_lines[doc.path] = _content_lines(doc)
     draft = build(documents, report)
-    org = to_org(draft)
+    org = to_org(draft, report)
     if not org.groups:
         for doc in documents:
             report.problem(
