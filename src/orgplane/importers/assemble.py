@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import ValidationError
+
 from orgplane.importers.draft import Draft, OrgDraft, match_name
 from orgplane.importers.phrases import authority_terms, slug
 from orgplane.importers.report import ImportReport
@@ -182,6 +184,12 @@ def to_org(draft: OrgDraft, report: ImportReport | None = None) -> Org:
     }
     if draft.description:
         document["description"] = "\n".join(draft.description)
+    try:
+        return Org.model_validate(document)
+    except ValidationError as exc:
+        # Bound texts only when one is too long: walking every org's document costs time.
+        if not any(error["type"] == "string_too_long" for error in exc.errors()):
+            raise
     bounded = bound_texts(document, report if report is not None else ImportReport())
     return Org.model_validate(bounded)
 
