@@ -2,7 +2,7 @@
 
 Each document is at a size where the importer used to take minutes (its time grew with
 the square or the cube of the input, or doubled per 50 list levels) or raised a
-traceback; now each imports in about a second. No test asserts a time: at these sizes a
+traceback; now each imports in a second or two. No test asserts a time: at these sizes a
 super-linear stage would make the suite visibly hang, and each test asserts what the
 user sees instead — the import finishes, every line is accounted for, and the limits
 hit are findings with their lines.
@@ -108,4 +108,19 @@ def test_a_2000_level_box_tree_is_a_finding_not_a_recursion_error(run: Run, tmp_
     assert findings == [
         f"{doc}:{7 + MAX_TREE_DEPTH}:1: warning tree: deeper than {MAX_TREE_DEPTH} levels; "
         "the lines below are kept as notes"
+    ]
+
+
+def test_an_over_long_group_name_is_cut_with_a_finding_not_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
+    """A heading naming a group past the 300-character limit on names raised ValidationError."""
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Org\n\n## 1A " + "Name " * 100 + "\n\nText.\n", encoding="utf-8")
+    result = run("import", str(doc), "--out", str(tmp_path / "out"), "--dry-run")
+    assert result.code == 0, result.err
+    findings = [line for line in (result.out + result.err).splitlines() if "longer than" in line]
+    assert findings == [
+        f"{doc}:3:1: warning a name of 499 characters is longer than the spec allows (300): "
+        "cut to its first 300 characters"
     ]

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from orgplane.importers.draft import Draft, OrgDraft, match_name
 from orgplane.importers.phrases import authority_terms, slug
 from orgplane.importers.report import ImportReport
-from orgplane.importers.textlimit import bound_texts
+from orgplane.importers.textlimit import bound_texts, cut_too_long
 from orgplane.model import Org
 
 __all__ = ["to_org"]
@@ -190,7 +190,13 @@ def to_org(draft: OrgDraft, report: ImportReport | None = None) -> Org:
         # Bound texts only when one is too long: walking every org's document costs time.
         if not any(error["type"] == "string_too_long" for error in exc.errors()):
             raise
-    bounded = bound_texts(document, report if report is not None else ImportReport())
+    report = report if report is not None else ImportReport()
+    bounded = bound_texts(document, report)
+    try:
+        return Org.model_validate(bounded)
+    except ValidationError as exc:
+        if not cut_too_long(bounded, exc.errors(), report):
+            raise
     return Org.model_validate(bounded)
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from pydantic_core import ErrorDetails
+
 from orgplane.importers.report import ImportReport
 from orgplane.model import Location, Text
 
-__all__ = ["MAX_TEXT", "bound_texts"]
+__all__ = ["MAX_TEXT", "bound_texts", "cut_too_long"]
 
 #: The longest one spec text may be (``model.Text``'s ``max_length``).
 MAX_TEXT: int = next(
@@ -77,3 +79,30 @@ def bound_texts(value: Any, report: ImportReport) -> Any:
         )
         return value[:MAX_TEXT]
     return value
+
+
+def cut_too_long(document: Any, errors: list[ErrorDetails], report: ImportReport) -> bool:
+    """Cut each value a validation error found too long (a name over its limit) in place,
+    with a finding; False when an error is of another kind (a bug, not bad input)."""
+    for error in errors:
+        if error["type"] != "string_too_long":
+            return False
+        *path, last = error["loc"]
+        parent = document
+        try:  # a location through a union or a validator is not a path in the document
+            for key in path:
+                parent = parent[key]
+            text = parent[last]
+        except (KeyError, IndexError, TypeError):
+            return False
+        if not isinstance(text, str):
+            return False
+        limit = int(error.get("ctx", {}).get("max_length", MAX_TEXT))
+        report.problem(
+            _where(text, report),
+            f"a {path[-1] if path and isinstance(last, int) else last} of {len(text):,} "
+            f"characters is longer than the spec allows ({limit:,}): cut to its first "
+            f"{limit:,} characters",
+        )
+        parent[last] = text[:limit].strip()
+    return True
