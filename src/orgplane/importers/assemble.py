@@ -1,7 +1,8 @@
 """Turn an import draft into a validated ``Org``: resolve dependency targets, choose
 between the documents' two renderings of the same facts, and write the policies.
 
-Imports ``importers.draft``, ``importers.phrases`` and ``model``.
+Imports ``importers.draft``, ``importers.phrases``, ``importers.report``,
+``importers.textlimit`` and ``model``.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import ValidationError
+
 from orgplane.importers.draft import Draft, OrgDraft, match_name
 from orgplane.importers.phrases import authority_terms, slug
+from orgplane.importers.report import ImportReport
+from orgplane.importers.textlimit import bound_texts, cut_too_long
 from orgplane.model import Org
 
 __all__ = ["to_org"]
@@ -92,8 +97,9 @@ def _group(
     return out
 
 
-def to_org(draft: OrgDraft) -> Org:
-    """The draft as a validated org (a bug, not bad input, if it does not validate)."""
+def to_org(draft: OrgDraft, report: ImportReport | None = None) -> Org:
+    """The draft as a validated org (a bug, not bad input, if it does not validate); a
+    text longer than the spec allows is split or cut, with a finding in ``report``."""
     by_code = _paths(draft.groups)
     paths = {path for found in by_code.values() for path in found}
     name = draft.name or "Imported organization"
@@ -178,7 +184,20 @@ def to_org(draft: OrgDraft) -> Org:
     }
     if draft.description:
         document["description"] = "\n".join(draft.description)
-    return Org.model_validate(document)
+    try:
+        return Org.model_validate(document)
+    except ValidationError as exc:
+        # Bound texts only when one is too long: walking every org's document costs time.
+        if not any(error["type"] == "string_too_long" for error in exc.errors()):
+            raise
+    report = report if report is not None else ImportReport()
+    bounded = bound_texts(document, report)
+    try:
+        return Org.model_validate(bounded)
+    except ValidationError as exc:
+        if not cut_too_long(bounded, exc.errors(), report):
+            raise
+    return Org.model_validate(bounded)
 
 
 def _named_rotation(rotation: dict[str, Any], roles: dict[str, str]) -> dict[str, Any]:

@@ -20,8 +20,10 @@ Documents draw boxes by hand, so a box's right border may be off by a column or 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from orgplane.importers.boxtree import looks_like_tree
 
@@ -64,12 +66,19 @@ class Chart:
     """A parsed chart: its nodes top to bottom, and the edge labels it read."""
 
     nodes: list[ChartNode]
+    # Built on the first ``children`` call: a scan per call is quadratic on a long chart.
+    _children: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def roots(self) -> list[int]:
         return [i for i, node in enumerate(self.nodes) if not node.parents]
 
     def children(self, index: int) -> list[int]:
-        return [i for i, node in enumerate(self.nodes) if index in node.parents]
+        if self._children is None:
+            self._children = {}
+            for i, node in enumerate(self.nodes):
+                for parent in dict.fromkeys(node.parents):
+                    self._children.setdefault(parent, []).append(i)
+        return list(self._children.get(index, ()))
 
     def edges(self) -> int:
         return sum(len(node.parents) for node in self.nodes)
@@ -184,26 +193,7 @@ def parse_chart(text: str, first_line: int = 1) -> Chart | None:
     plain: list[tuple[int, int, int, str]] = []
     for run in _runs(grid, set(owner)):
         (edge_texts if _beside_glyph(grid, run) else plain).append(run)
-    # Plain runs on consecutive rows that overlap in columns are one label.
-    open_labels: list[_Label] = []
-    for run in sorted(plain):
-        row, start, end, _ = run
-        joined = next(
-            (
-                lab
-                for lab in open_labels
-                if lab.rows[-1][0] == row - 1
-                and lab.rows[-1][1] <= end
-                and start <= lab.rows[-1][2]
-            ),
-            None,
-        )
-        if joined is None:
-            joined = _Label([], [])
-            open_labels.append(joined)
-            labels.append(joined)
-        joined.rows.append(run)
-        joined.cells.extend((row, c) for c in range(start, end + 1))
+    labels.extend(_join_runs(sorted(plain)))
     for index, label in enumerate(labels):
         for cell in label.cells:
             owner.setdefault(cell, index)
@@ -218,13 +208,14 @@ def parse_chart(text: str, first_line: int = 1) -> Chart | None:
             if (row, col) in seen or (row, col) in owner or not _is_glyph(ch):
                 continue
             above, below, texts_beside = _bundle(grid, owner, texts, (row, col), seen)
+            edge_texts_of = _EdgeTexts(texts_beside)
             for child, label_row in below:
                 found = parents.setdefault(child, set())
                 found.update(a for a in above if a != child)
                 child_row = labels[child].rows[0][0] if labels[child].box is None else -1
                 if label_row == child_row:
                     side.add(child)
-                text = _edge_text(texts_beside, label_row, labels[child].rows[0][0])
+                text = edge_texts_of.for_child(label_row, labels[child].rows[0][0])
                 if text and child not in edge_label:
                     edge_label[child] = text
     if not any(parents.values()):
@@ -255,6 +246,45 @@ def parse_chart(text: str, first_line: int = 1) -> Chart | None:
     return Chart(nodes)
 
 
+def _join_runs(runs: list[tuple[int, int, int, str]]) -> list[_Label]:
+    """Plain runs (sorted) on consecutive rows that overlap in columns are one label; a run
+    joins the earliest label whose last run, on the row above, overlaps it.
+
+    The candidates are only the labels ending on the row above, sorted by column (their
+    last runs do not overlap), so each run looks at the few it overlaps: linear in the
+    runs, where comparing each run with every open label was quadratic on a long line."""
+    out: list[_Label] = []
+    # Labels whose last run is on the row above: (start, end, creation order, label).
+    previous: list[tuple[int, int, int, _Label]] = []
+    previous_row = -2
+    for row, row_runs in groupby(runs, key=lambda run: run[0]):
+        if row != previous_row + 1:
+            previous = []
+        ends = [item[1] for item in previous]
+        taken: set[int] = set()
+        current: list[tuple[int, int, int, _Label]] = []
+        for run in row_runs:
+            _, start, end, _ = run
+            joined: tuple[int, _Label] | None = None
+            index = bisect_left(ends, start)
+            while index < len(previous) and previous[index][0] <= end:
+                _, _, order, label = previous[index]
+                if order not in taken and (joined is None or order < joined[0]):
+                    joined = (order, label)
+                index += 1
+            if joined is None:
+                joined = (len(out), _Label([], []))
+                out.append(joined[1])
+            else:
+                taken.add(joined[0])
+            order, label = joined
+            label.rows.append(run)
+            label.cells.extend((row, c) for c in range(start, end + 1))
+            current.append((start, end, order, label))
+        previous, previous_row = current, row
+    return out
+
+
 def _bundle(
     grid: _Grid,
     owner: dict[tuple[int, int], int],
@@ -268,13 +298,17 @@ def _bundle(
     above: set[int] = set()
     below: list[tuple[int, int]] = []
     side: list[tuple[int, str]] = []
+    # Sets beside the lists (which keep the order): a bundle may touch thousands of labels.
+    below_seen: set[int] = set()
+    side_seen: set[tuple[int, str]] = set()
     queue = deque([start])
     seen.add(start)
     while queue:
         row, col = queue.popleft()
         ch = grid.at(row, col)
         run = texts.get((row, col))
-        if run is not None and (run[0], run[3]) not in side:
+        if run is not None and (run[0], run[3]) not in side_seen:
+            side_seen.add((run[0], run[3]))
             side.append((run[0], run[3]))
         up, down = owner.get((row - 1, col)), owner.get((row + 1, col))
         if down is None and ch in "▼↓" and grid.at(row + 1, col) == " ":
@@ -283,14 +317,16 @@ def _bundle(
             down = next((found for found in near if found is not None), None)
         if run is None and up is not None:
             above.add(up)
-        if run is None and down is not None and all(d != down for d, _ in below):
+        if run is None and down is not None and down not in below_seen:
+            below_seen.add(down)
             below.append((down, row))
         if ch in _RIGHT_ARROWS or ch in _LEFT_ARROWS:
             step = 1 if ch in _RIGHT_ARROWS else -1
             for distance in (1, 2, 3):
                 target = owner.get((row, col + step * distance))
                 if target is not None:
-                    if all(d != target for d, _ in below):
+                    if target not in below_seen:
+                        below_seen.add(target)
                         below.append((target, row))
                     break
                 if grid.at(row, col + step * distance) != " ":
@@ -319,13 +355,25 @@ def _neighbours(
     return out
 
 
-def _edge_text(side: list[tuple[int, str]], pointed_row: int, child_row: int) -> str:
-    """The edge text for a child: on the row that points at it, else the nearest above it."""
-    same = [text for row, text in side if row == pointed_row and pointed_row == child_row]
-    if same:
-        return same[-1]
-    above = [(row, text) for row, text in side if row < child_row]
-    return max(above)[1] if above else ""
+class _EdgeTexts:
+    """A bundle's edge texts, indexed by row: a bundle may have one per row of a long
+    chart and a child per row, and scanning them all per child is quadratic."""
+
+    def __init__(self, side: list[tuple[int, str]]) -> None:
+        self._last: dict[int, str] = {}  # row -> the last text on it
+        self._greatest: dict[int, str] = {}  # row -> its greatest text (as max() chose)
+        for row, text in side:
+            self._last[row] = text
+            if row not in self._greatest or text > self._greatest[row]:
+                self._greatest[row] = text
+        self._rows = sorted(self._greatest)
+
+    def for_child(self, pointed_row: int, child_row: int) -> str:
+        """The edge text for a child: on the row that points at it, else the nearest above it."""
+        if pointed_row == child_row and pointed_row in self._last:
+            return self._last[pointed_row]
+        index = bisect_left(self._rows, child_row)
+        return self._greatest[self._rows[index - 1]] if index else ""
 
 
 def _title_items(lines: list[str], *, boxed: bool) -> tuple[str, list[str]]:

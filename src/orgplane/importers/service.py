@@ -8,7 +8,6 @@ org the Markdown documents make, or on an org of their own.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +28,23 @@ __all__ = [
 ]
 
 # Lines that carry no text of their own: fences, rules, table separators, tree guides.
-_MARKUP = re.compile(
-    r"^\s*(```.*|~~~.*|([-*_]\s*){3,}|\|?[\s:|-]*-{3,}[\s:|-]*|[\s│┃║|¦:+`└├┌┐┘┬┴┼▼▲►◄─━═]*)\s*$"
-)
+# Tested with set operations on the stripped line, not one regex: a regex of nested
+# whitespace repeats backtracks cubically on a long line of spaces and guides.
+_RULE_CHARS = frozenset("-*_")
+_SEPARATOR_CHARS = frozenset(":|-")
+_GUIDE_CHARS = frozenset("│┃║|¦:+`└├┌┐┘┬┴┼▼▲►◄─━═")
+
+
+def _is_markup(line: str) -> bool:
+    text = line.strip()
+    if text.startswith(("```", "~~~")):
+        return True
+    chars = {ch for ch in text if not ch.isspace()}
+    if chars <= _GUIDE_CHARS:
+        return True
+    if chars <= _SEPARATOR_CHARS and "---" in text:
+        return True
+    return chars <= _RULE_CHARS and sum(ch in _RULE_CHARS for ch in text) >= 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +57,7 @@ def _content_lines(doc: Document) -> set[int]:
     return {
         number
         for number, line in enumerate(doc.lines, start=1)
-        if line.strip() and not _MARKUP.match(line)
+        if line.strip() and not _is_markup(line)
     }
 
 
@@ -59,7 +72,7 @@ def _import(documents: list[Document]) -> ImportResult:
     for doc in documents:
         report.content_lines[doc.path] = _content_lines(doc)
     draft = build(documents, report)
-    org = to_org(draft)
+    org = to_org(draft, report)
     if not org.groups:
         for doc in documents:
             report.problem(

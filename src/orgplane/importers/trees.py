@@ -6,6 +6,8 @@ Imports ``importers.context``, ``importers.draft``, ``importers.boxtree``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from orgplane.importers.boxtree import TreeNode, parse_box_tree
 from orgplane.importers.context import DocumentReader
 from orgplane.importers.draft import Draft, add_unique, clean, deeper, same_name
@@ -15,6 +17,8 @@ from orgplane.importers.phrases import parse_inline_list, split_code_name
 __all__ = ["TreeReader"]
 
 _RESPONSIBILITY_LABELS = {"responsibilities", "responsibility", "duties", "scope", "deliverables"}
+#: Levels of a drawn tree read as groups and items; deeper lines are notes (with a finding).
+MAX_TREE_DEPTH = 64
 _KPI_LABELS = {"kpis", "kpi", "slos", "slo", "objectives", "okrs", "metrics"}
 
 
@@ -36,8 +40,21 @@ class TreeReader(DocumentReader):
             else:
                 self._tree_children(TreeNode("", root.line, 1, [root]), department, department.code)
 
-    def _tree_children(self, node: TreeNode, group: Draft, path: str) -> None:
-        for child in node.children:
+    def _tree_children(self, top: TreeNode, top_group: Draft, top_path: str) -> None:
+        """The nodes below ``top``, depth first (a stack, not recursion: a drawn tree may
+        be thousands of levels deep). Below ``MAX_TREE_DEPTH`` levels lines are notes."""
+        stack: list[tuple[Iterator[TreeNode], Draft, str, int]] = [
+            (iter(top.children), top_group, top_path, 1)
+        ]
+        while stack:
+            children, group, path, depth = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
+            if depth > MAX_TREE_DEPTH:
+                self._too_deep(child, group, path)
+                continue
             inline = parse_inline_list(child.label)
             label = clean(inline[0]).lower() if inline else ""
             items = [*inline[1], *(c.label for c in child.children)] if inline else []
@@ -54,11 +71,21 @@ class TreeReader(DocumentReader):
                 if parsed.code is None:
                     add_unique(group.notes, child.label)
                     self.claim(child.line, "note", path, child.label)
-                    self._tree_children(child, group, path)
+                    stack.append((iter(child.children), group, path, depth + 1))
                     continue
                 sub = group.child(parsed.code, parsed.name, deeper(group.kind))
                 self.claim(child.line, "group", f"{path}/{sub.code}", child.label)
-                self._tree_children(child, sub, f"{path}/{sub.code}")
+                stack.append((iter(child.children), sub, f"{path}/{sub.code}", depth + 1))
+
+    def _too_deep(self, node: TreeNode, group: Draft, path: str) -> None:
+        """A subtree below the depth limit: its lines are kept as notes, with one finding."""
+        self.report.problem(
+            self.loc(node.line),
+            f"tree: deeper than {MAX_TREE_DEPTH} levels; the lines below are kept as notes",
+        )
+        for item in node.walk():
+            add_unique(group.notes, item.label)
+            self.claim(item.line, "note", path, item.label)
 
     def _claim_subtree(self, node: TreeNode, kind: str, path: str) -> None:
         for item in node.walk():
