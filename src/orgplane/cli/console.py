@@ -7,6 +7,7 @@ a bad spec into a one-line error (with file:line:col) and the right exit code.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
 from orgplane.errors import OrgplaneError, SpecError
 from orgplane.settings import get_settings
@@ -28,9 +30,43 @@ __all__ = [
     "load",
     "out",
     "print_raw",
+    "safe",
     "spec_path",
+    "text",
     "write_text_atomically",
 ]
+
+
+# Characters a terminal acts on instead of showing: C0 controls (ESC starts colour, title,
+# hyperlink and screen-clearing sequences; CR overwrites a line), DEL, C1 controls (CSI and
+# OSC have one-byte forms), and the Unicode format characters that reorder or hide text
+# (bidi embeddings, overrides and isolates, the line and paragraph separators).
+_FORMAT_CHARS = r"\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(rf"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT_CHARS}]")
+_UNSAFE_KEEP_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_CHARS}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    # Shown, not dropped, so a reader sees that the text holds something odd.
+    return f"\\u{ord(match.group()):04x}"
+
+
+def safe(value: object, *, lines: bool = False) -> str:
+    """``value`` as text a terminal shows as it is: tabs become spaces and every control or
+    text-reordering character becomes a visible ``\\uXXXX``; line breaks are kept
+    with ``lines``, else they become spaces. Spec, document, database and user text goes through this (or ``text``)
+    before it is printed; print it with markup off or as a ``Text``, which Rich never parses.
+    """
+    cleaned = str(value).replace("\t", " ").replace("\r\n", "\n")
+    if not lines:
+        cleaned = cleaned.replace("\n", " ")
+    return (_UNSAFE_KEEP_LINES if lines else _UNSAFE).sub(_visible, cleaned)
+
+
+def text(value: object, *, lines: bool = False, style: str = "") -> Text:
+    """``safe(value)`` as a Rich ``Text``: for titles, cells and panels, where a plain
+    string would be read as markup (``[link=…]`` becomes a hyperlink, ``[/x]`` an error)."""
+    return Text(safe(value, lines=lines), style=style)
 
 
 def out() -> Console:
@@ -92,7 +128,9 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 
 def print_raw(text: str) -> None:
-    """Print generated text exactly (no wrapping, no markup)."""
+    """Print generated text (no wrapping, no markup), with control characters made visible
+    (``safe``): it may hold spec text, and it may reach a terminal."""
+    text = safe(text, lines=True)
     sys.stdout.write(text)
     if not text.endswith("\n"):
         sys.stdout.write("\n")
