@@ -130,5 +130,5 @@ def show(
             body.append(f"\n{title}\n", style="bold")
             body.append("\n".join(f"  • {safe(item)}" for item in items))
             parts.append(body)
-    title = text(f"{node.code} {node.name}")
-    out().print(Panel(RichGroup(*parts), title=title, title_align="left"))
+    panel_title = text(f"{node.code} {node.name}")
+    out().print(Panel(RichGroup(*parts), title=panel_title, title_align="left"))
