@@ -27,6 +27,7 @@ HOSTILE = [LINK, BAD_MARKUP, CLEAR, OSC_LINK, "over\rwrite", "abc\u202edcba", "c
 def _terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr("orgplane.cli.console._stdout_is_terminal", lambda: True)
 
 
 def _spec(tmp_path: Path, name: str) -> Path:
@@ -163,3 +164,15 @@ def test_import_report_prints_document_text_as_text(run: Run, tmp_path: Path, na
     result = run("import", str(document), "--dry-run")
     assert "Traceback" not in result.out + result.err
     _assert_shown_as_text(result, name)
+
+
+def test_a_redirected_export_keeps_text_reordering_characters_as_written(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("orgplane.cli.console._stdout_is_terminal", lambda: False)
+    spec = str(_spec(tmp_path, "abc\u202edcba\x1b[2J"))
+    data = json.loads(run("export", "json", "--spec", spec).out)
+    assert data["name"] == "abc\u202edcba\x1b[2J"  # JSON reads back exactly
+    markdown = run("export", "markdown", "--spec", spec).out
+    assert "abc\u202edcba" in markdown  # as written: the file is not a terminal
+    assert "\x1b" not in markdown  # but a control character never passes

@@ -44,6 +44,7 @@ __all__ = [
 _FORMAT_CHARS = r"\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE = re.compile(rf"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT_CHARS}]")
 _UNSAFE_KEEP_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_CHARS}]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -127,10 +128,18 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def print_raw(text: str) -> None:
-    """Print generated text (no wrapping, no markup), with control characters made visible
-    (``safe``): it may hold spec text, and it may reach a terminal."""
-    text = safe(text, lines=True)
+    """Print generated text (JSON, YAML, an export) exactly, with no wrapping and no markup,
+    except for what a terminal would act on: control characters (other than line breaks
+    and tabs) always become a visible ``\\uXXXX`` (JSON and YAML escape them already, and
+    ``\\uXXXX`` reads back as the same character there); the text-reordering characters
+    do too when stdout is a terminal, so a redirected export keeps them as written."""
+    text = text.replace("\r\n", "\n")
+    text = (_UNSAFE_KEEP_LINES if _stdout_is_terminal() else _CONTROLS).sub(_visible, text)
     sys.stdout.write(text)
     if not text.endswith("\n"):
         sys.stdout.write("\n")

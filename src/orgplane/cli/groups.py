@@ -38,7 +38,8 @@ def tree(
     from orgplane.exporters.markdown import render_tree
 
     loaded = load(spec)
-    print_raw(render_tree(loaded.org, depth=depth, details=details))
+    # A view for the terminal, not an export: every character it would act on is made visible.
+    print_raw(safe(render_tree(loaded.org, depth=depth, details=details), lines=True))
 
 
 def _edge_text(edge: Edge, other: str, loaded: Loaded) -> str:
