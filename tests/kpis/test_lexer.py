@@ -97,6 +97,24 @@ def kinds(text: str) -> list[tuple[TokenKind, str]]:
         ("1.1 µs", [(K.NUMBER, "1.1"), (K.WORD, "µs")]),
         ("x²", [(K.WORD, "x²")]),
         ("²", [(K.OTHER, "²")]),  # a superscript digit is not a number
+        ("1e3 ms", [(K.NUMBER, "1e3"), (K.WORD, "ms")]),
+        ("5e2ms", [(K.NUMBER, "5e2"), (K.WORD, "ms")]),
+        ("5eggs", [(K.NUMBER, "5"), (K.WORD, "eggs")]),
+        ("1_000 1 000", [(K.NUMBER, "1_000"), (K.NUMBER, "1 000")]),  # one separator per number
+        ("1 000,5", [(K.NUMBER, "1 000"), (K.COMMA, ","), (K.NUMBER, "5")]),
+        ("10k req", [(K.NUMBER, "10k"), (K.WORD, "req")]),
+        (
+            "5MB 5m 1B",
+            [
+                (K.NUMBER, "5"),
+                (K.WORD, "MB"),
+                (K.NUMBER, "5"),
+                (K.WORD, "m"),
+                (K.NUMBER, "1"),
+                (K.WORD, "B"),
+            ],
+        ),
+        ("0x1F ms", [(K.OTHER, "0x1F"), (K.WORD, "ms")]),
     ],
 )
 def test_tokens(text: str, expected: list[tuple[TokenKind, str]]) -> None:
@@ -109,6 +127,14 @@ def test_numbers_carry_their_exact_decimal_value() -> None:
     assert number.signed
     assert nines.number == 11
     assert percentile.number == Decimal("99.9")
+
+
+def test_number_forms_carry_their_value_and_unread_ones_a_problem() -> None:
+    values = [t.number for t in tokenize("1.5E-3 1,000,000 2M 1.5bn 10K") if t.kind is K.NUMBER]
+    assert values == [Decimal("0.0015"), 1_000_000, 2_000_000, 1_500_000_000, 10_000]
+    hexadecimal, malformed = (t for t in tokenize("0x1F 1_00") if t.kind is K.OTHER)
+    assert hexadecimal.problem == "hexadecimal numbers are not read"
+    assert malformed.problem == "digit groups after '_' have three digits"
 
 
 def test_every_token_knows_where_it_was_written() -> None:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from orgplane.cli.console import err, out, print_raw, spec_path
+from orgplane.cli.console import err, out, print_raw, safe, spec_path
 from orgplane.cli.db import DbOption, cli_actor, open_session
 from orgplane.errors import SpecError
 
@@ -64,21 +64,21 @@ def apply_command(
         org = load_spec(target)
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
-            out().print(str(diagnostic))
+            out().print(safe(diagnostic))
         sys.stdout.flush()
-        err().print(f"{target}: cannot be read as a spec; nothing applied")
+        err().print(safe(f"{target}: cannot be read as a spec; nothing applied"))
         raise typer.Exit(exc.exit_code) from None
     findings = default_registry().check(org)
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
     if errors:
         for finding in errors:
-            out().print(str(finding))
+            out().print(safe(finding))
         sys.stdout.flush()
         noun = "error" if len(errors) == 1 else "errors"
         if not allow_errors:
-            err().print(f"{target}: {len(errors)} {noun}; nothing applied")
+            err().print(safe(f"{target}: {len(errors)} {noun}; nothing applied"))
             raise typer.Exit(1)
-        err().print(f"{target}: {len(errors)} {noun}; applied anyway (--allow-errors)")
+        err().print(safe(f"{target}: {len(errors)} {noun}; applied anyway (--allow-errors)"))
     with open_session(db) as session:
         result = apply_spec(
             session=session,
@@ -105,23 +105,25 @@ def _render(console: Console, result: ApplyResult, target: Path) -> None:
     report = result.report
     prefix = "dry run, nothing written: " if result.dry_run else ""
     if not result.changed:
-        console.print(f"{prefix}org {report.org}: no changes (the database matches {target})")
+        console.print(safe(f"{prefix}org {report.org}: no changes (the database matches {target})"))
         return
     applied = f" (apply #{result.apply_id})" if result.apply_id is not None else ""
     if report.created:
         console.print(
-            f"{prefix}org {report.org} created from {target}{applied}: "
-            f"{_plural(len(report.groups_added), 'group')}, "
-            f"{_plural(report.people.added, 'person', 'people')}, "
-            f"{_plural(report.roles.added, 'role')}, "
-            f"{_plural(report.catalog.added, 'catalog entry', 'catalog entries')}, "
-            f"{_plural(report.kpis.added, 'KPI')}"
+            safe(
+                f"{prefix}org {report.org} created from {target}{applied}: "
+                f"{_plural(len(report.groups_added), 'group')}, "
+                f"{_plural(report.people.added, 'person', 'people')}, "
+                f"{_plural(report.roles.added, 'role')}, "
+                f"{_plural(report.catalog.added, 'catalog entry', 'catalog entries')}, "
+                f"{_plural(report.kpis.added, 'KPI')}"
+            )
         )
         _findings(console, report)
         return
-    console.print(f"{prefix}org {report.org} updated from {target}{applied}")
+    console.print(safe(f"{prefix}org {report.org} updated from {target}{applied}"))
     if report.org_fields:
-        console.print(f"  org: {', '.join(report.org_fields)} changed")
+        console.print(safe(f"  org: {', '.join(report.org_fields)} changed"))
     lines: list[Text] = []
     lines += [_line("+", "green", f"{path} added") for path in report.groups_added]
     lines += [_line("-", "red", f"{path} removed") for path in report.groups_removed]
@@ -172,7 +174,7 @@ def _render(console: Console, result: ApplyResult, target: Path) -> None:
 def _line(mark: str, style: str, text: str) -> Text:
     line = Text("  ")
     line.append(mark, style=style)
-    line.append(f" {text}")
+    line.append(f" {safe(text)}")
     return line
 
 

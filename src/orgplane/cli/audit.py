@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from orgplane.cli.console import err, out, print_raw
+from orgplane.cli.console import err, out, print_raw, text
 from orgplane.cli.db import DbOption, open_session
 
 if TYPE_CHECKING:
@@ -46,10 +46,10 @@ def audit_command(
         table.add_row(
             str(entry.id),
             entry.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-            entry.actor,
-            entry.action,
-            entry.target,
-            _summary(entry),
+            text(entry.actor),
+            text(entry.action),
+            text(entry.target),
+            text(_summary(entry)),
         )
     out().print(table)
 

@@ -7,6 +7,7 @@ a bad spec into a one-line error (with file:line:col) and the right exit code.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
 from orgplane.errors import OrgplaneError, SpecError
 from orgplane.settings import get_settings
@@ -28,9 +30,44 @@ __all__ = [
     "load",
     "out",
     "print_raw",
+    "safe",
     "spec_path",
+    "text",
     "write_text_atomically",
 ]
+
+
+# Characters a terminal acts on instead of showing: C0 controls (ESC starts colour, title,
+# hyperlink and screen-clearing sequences; CR overwrites a line), DEL, C1 controls (CSI and
+# OSC have one-byte forms), and the Unicode format characters that reorder or hide text
+# (bidi embeddings, overrides and isolates, the line and paragraph separators).
+_FORMAT_CHARS = r"\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(rf"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT_CHARS}]")
+_UNSAFE_KEEP_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT_CHARS}]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    # Shown, not dropped, so a reader sees that the text holds something odd.
+    return f"\\u{ord(match.group()):04x}"
+
+
+def safe(value: object, *, lines: bool = False) -> str:
+    """``value`` as text a terminal shows as it is: tabs become spaces and every control or
+    text-reordering character becomes a visible ``\\uXXXX``; line breaks are kept
+    with ``lines``, else they become spaces. Spec, document, database and user text goes through this (or ``text``)
+    before it is printed; print it with markup off or as a ``Text``, which Rich never parses.
+    """
+    cleaned = str(value).replace("\t", " ").replace("\r\n", "\n")
+    if not lines:
+        cleaned = cleaned.replace("\n", " ")
+    return (_UNSAFE_KEEP_LINES if lines else _UNSAFE).sub(_visible, cleaned)
+
+
+def text(value: object, *, lines: bool = False, style: str = "") -> Text:
+    """``safe(value)`` as a Rich ``Text``: for titles, cells and panels, where a plain
+    string would be read as markup (``[link=…]`` becomes a hyperlink, ``[/x]`` an error)."""
+    return Text(safe(value, lines=lines), style=style)
 
 
 def out() -> Console:
@@ -91,8 +128,18 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def print_raw(text: str) -> None:
-    """Print generated text exactly (no wrapping, no markup)."""
+    """Print generated text (JSON, YAML, an export) exactly, with no wrapping and no markup,
+    except for what a terminal would act on: control characters (other than line breaks
+    and tabs) always become a visible ``\\uXXXX`` (JSON and YAML escape them already, and
+    ``\\uXXXX`` reads back as the same character there); the text-reordering characters
+    do too when stdout is a terminal, so a redirected export keeps them as written."""
+    text = text.replace("\r\n", "\n")
+    text = (_UNSAFE_KEEP_LINES if _stdout_is_terminal() else _CONTROLS).sub(_visible, text)
     sys.stdout.write(text)
     if not text.endswith("\n"):
         sys.stdout.write("\n")

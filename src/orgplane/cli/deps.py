@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orgplane.cli.console import load, out, print_raw
+from orgplane.cli.console import load, out, print_raw, safe, text
 
 __all__ = ["deps"]
 
@@ -55,9 +55,9 @@ def deps(
         else f"What {node.code} {node.name} depends on"
     )
     if not rows:
-        out().print(f"{title}: nothing")
+        out().print(safe(f"{title}: nothing"))
         return
-    table = Table(title=title, title_justify="left")
+    table = Table(title=text(title), title_justify="left")
     table.add_column("hops", justify="right")
     table.add_column("group")
     table.add_column("name")
@@ -68,10 +68,10 @@ def deps(
         via = f"{edge.source} → {edge.target}"
         table.add_row(
             str(row.depth),
-            row.path,
-            loaded.index.groups[row.path].name,
-            via,
-            edge.dependency.provides,
+            text(row.path),
+            text(loaded.index.groups[row.path].name),
+            text(via),
+            text(edge.dependency.provides),
         )
     out().print(table)
     out().print(f"{len(rows)} group{'s' if len(rows) != 1 else ''}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from orgplane.cli.console import err, write_text_atomically
+from orgplane.cli.console import err, safe, write_text_atomically
 from orgplane.errors import UsageError
 
 __all__ = ["dev_app"]
@@ -47,7 +47,7 @@ def generate(
         kpis_per_unit=kpis_per_unit,
         seed=seed,
     )
-    err().print(f"generated org in {out_dir}: {summary}")
+    err().print(safe(f"generated org in {out_dir}: {summary}"))
 
 
 @dev_app.command("cli-reference")
@@ -69,4 +69,4 @@ def cli_reference(
     if START not in document or END not in document:
         raise UsageError(f"{write}: has no CLI reference markers ({START} … {END})")
     write_text_atomically(write, replace_reference(document, reference))
-    err().print(f"refreshed the CLI reference in {write}")
+    err().print(safe(f"refreshed the CLI reference in {write}"))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orgplane.cli.console import err, load, print_raw, write_text_atomically
+from orgplane.cli.console import err, load, print_raw, safe, write_text_atomically
 
 if TYPE_CHECKING:
     from orgplane.exporters.openslo import OpenSloExport
@@ -52,7 +52,7 @@ def export_command(
         print_raw(text)
     else:
         write_text_atomically(output, text)
-        err().print(f"wrote {output} ({len(text.encode()):,} bytes)")
+        err().print(safe(f"wrote {output} ({len(text.encode()):,} bytes)"))
     if slos is not None:
         _report_skipped(slos)
 
@@ -62,7 +62,7 @@ def _report_skipped(slos: OpenSloExport) -> None:
     console = err()
     console.print(f"openslo: {slos.exported} KPIs exported as SLOs, {len(slos.skipped)} skipped")
     for reason, count in slos.skipped_by_reason().items():
-        console.print(f"  {count:>4}  {reason}")
+        console.print(safe(f"  {count:>4}  {reason}"))
 
 
 def schema(

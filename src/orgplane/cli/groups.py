@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from orgplane.cli.console import Loaded, load, out, print_raw
+from orgplane.cli.console import Loaded, load, out, print_raw, safe, text
 
 if TYPE_CHECKING:
     from orgplane.model import Edge
@@ -38,7 +38,8 @@ def tree(
     from orgplane.exporters.markdown import render_tree
 
     loaded = load(spec)
-    print_raw(render_tree(loaded.org, depth=depth, details=details))
+    # A view for the terminal, not an export: every character it would act on is made visible.
+    print_raw(safe(render_tree(loaded.org, depth=depth, details=details), lines=True))
 
 
 def _edge_text(edge: Edge, other: str, loaded: Loaded) -> str:
@@ -96,16 +97,18 @@ def show(
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("kind", node.kind)
-    facts.add_row("path", path)
+    # Every value is spec text: a Text, so Rich neither reads it as markup nor passes on
+    # the control characters it may hold.
+    facts.add_row("kind", text(node.kind))
+    facts.add_row("path", text(path))
     if node.description:
-        facts.add_row("about", node.description)
+        facts.add_row("about", text(node.description, lines=True))
     if node.leads:
-        facts.add_row("lead", ", ".join(_person(loaded, p) for p in node.leads))
+        facts.add_row("lead", text(", ".join(_person(loaded, p) for p in node.leads)))
     if node.members:
-        facts.add_row("members", ", ".join(_person(loaded, p) for p in node.members))
+        facts.add_row("members", text(", ".join(_person(loaded, p) for p in node.members)))
     if node.groups:
-        facts.add_row("groups", ", ".join(f"{c.code} {c.name}" for c in node.groups))
+        facts.add_row("groups", text(", ".join(f"{c.code} {c.name}" for c in node.groups)))
     parts: list[Any] = [facts]
     sections: list[tuple[str, list[str]]] = [
         ("Responsibilities", node.responsibilities),
@@ -126,6 +129,7 @@ def show(
         if items:
             body = Text()
             body.append(f"\n{title}\n", style="bold")
-            body.append("\n".join(f"  • {item}" for item in items))
+            body.append("\n".join(f"  • {safe(item)}" for item in items))
             parts.append(body)
-    out().print(Panel(RichGroup(*parts), title=f"{node.code} {node.name}", title_align="left"))
+    panel_title = text(f"{node.code} {node.name}")
+    out().print(Panel(RichGroup(*parts), title=panel_title, title_align="left"))

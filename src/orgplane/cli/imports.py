@@ -12,7 +12,7 @@ import typer
 from rich.columns import Columns
 from rich.table import Table
 
-from orgplane.cli.console import err, out, print_raw, write_text_atomically
+from orgplane.cli.console import err, out, print_raw, safe, write_text_atomically
 from orgplane.errors import UsageError
 
 if TYPE_CHECKING:
@@ -80,7 +80,9 @@ def import_command(
     else:
         _print_report(result.report, org_contents(result.org))
     if not dry_run and out_dir is not None:
-        err().print(f"wrote {len(files)} files to {out_dir}; next: orgplane validate {out_dir}")
+        err().print(
+            safe(f"wrote {len(files)} files to {out_dir}; next: orgplane validate {out_dir}")
+        )
     if result.report.unreadable:
         # The readable documents were imported; the exit code says that some were not.
         raise typer.Exit(1)
@@ -109,7 +111,7 @@ def _write(out_dir: Path, files: dict[str, str]) -> None:
 
 def _print_report(report: ImportReport, contents: dict[str, int]) -> None:
     console = out()
-    console.print(f"Imported {', '.join(report.documents)}")
+    console.print(safe(f"Imported {', '.join(report.documents)}"))
     made = Table(title="The org it made", title_justify="left")
     made.add_column("holds")
     made.add_column("count", justify="right")
@@ -126,13 +128,18 @@ def _print_report(report: ImportReport, contents: dict[str, int]) -> None:
         console.print(f"\nKept as notes ({len(notes)}):")
         for note in notes:
             text = " ".join(note.text.split())
-            console.print(f"  {note.location.file}:{note.location.line}: {text[:100]}")
+            console.print(safe(f"  {note.location.file}:{note.location.line}: {text[:100]}"))
     for problem in report.problems:
-        console.print(str(problem))
+        console.print(safe(problem))
     uncovered = report.uncovered()
     lines = sum(len(v) for v in report.content_lines.values())
     if uncovered:
         missing = sum(len(v) for v in uncovered.values())
-        console.print(f"\n{missing} of {lines} content lines were not accounted for: {uncovered}")
+        console.print(
+            safe(
+                f"\n{missing} of {lines} content lines were not accounted for: {uncovered}",
+                lines=True,
+            )
+        )
     else:
         console.print(f"\nall {lines} content lines accounted for")

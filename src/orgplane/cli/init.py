@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from orgplane.cli.console import err, write_text_atomically
+from orgplane.cli.console import err, safe, write_text_atomically
 from orgplane.errors import UsageError
 
 __all__ = ["init"]
@@ -31,5 +31,7 @@ def init(
     for name, text in SCAFFOLD_FILES.items():
         write_text_atomically(directory / name, text)
     err().print(
-        f"created {len(SCAFFOLD_FILES)} files in {directory}; next: orgplane validate {directory}"
+        safe(
+            f"created {len(SCAFFOLD_FILES)} files in {directory}; next: orgplane validate {directory}"
+        )
     )

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from orgplane.cli.console import load, out, print_raw
+from orgplane.cli.console import text as as_text
 from orgplane.errors import NotFoundError
 
 __all__ = ["owners"]
@@ -43,7 +44,7 @@ def owners(
         ]
         print_raw(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"Who owns {query!r}", title_justify="left")
+    table = Table(title=as_text(f"Who owns {query!r}"), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("group")
     table.add_column("name")
@@ -51,6 +52,10 @@ def owners(
     table.add_column("why")
     for rank, match in enumerate(matches, start=1):
         table.add_row(
-            str(rank), match.path, match.name, f"{match.score:g}", "; ".join(match.evidence[:3])
+            str(rank),
+            as_text(match.path),
+            as_text(match.name),
+            f"{match.score:g}",
+            as_text("; ".join(match.evidence[:3])),
         )
     out().print(table)

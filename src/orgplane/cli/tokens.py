@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orgplane.cli.console import err, out, print_raw
+from orgplane.cli.console import err, out, print_raw, safe, text
 from orgplane.cli.db import DbOption, cli_actor, open_session
 
 __all__ = ["token_app"]
@@ -45,8 +45,10 @@ def create_command(
         created = create_token(session=session, role=role, name=name, actor=cli_actor())
     print_raw(created.secret)
     err().print(
-        f"created token {created.token.id} ({created.token.role}); "
-        "store it now, it cannot be shown again"
+        safe(
+            f"created token {created.token.id} ({created.token.role}); "
+            "store it now, it cannot be shown again"
+        )
     )
 
 
@@ -82,9 +84,9 @@ def list_command(
     table = Table("id", "name", "role", "created", "last used", "revoked")
     for token in tokens:
         table.add_row(
-            token.id,
-            token.name,
-            token.role,
+            text(token.id),
+            text(token.name),
+            text(token.role),
             _when(token.created_at),
             _when(token.last_used_at),
             _when(token.revoked_at),
@@ -104,4 +106,4 @@ def revoke_command(
 
     with open_session(db) as session:
         token = revoke_token(session=session, token_id=token_id, actor=cli_actor())
-    err().print(f"token {token.id} revoked ({_when(token.revoked_at)})")
+    err().print(safe(f"token {token.id} revoked ({_when(token.revoked_at)})"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from orgplane.cli.console import err, out, print_raw, spec_path
+from orgplane.cli.console import err, out, print_raw, safe, spec_path
 from orgplane.errors import SpecError
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def validate(
         sys.stdout.flush()  # findings before the summary, also when both go to one terminal
         infos = len(findings) - errors - warnings
         summary = f"{target}: {_count(errors, 'error')}, {_count(warnings, 'warning')}, {_count(infos, 'note')}"
-        err().print(summary if findings else f"{target}: no problems found")
+        err().print(safe(summary if findings else f"{target}: no problems found"))
     raise typer.Exit(exit_code)
 
 
@@ -95,7 +95,7 @@ def _render(findings: list[Finding], fmt: OutputFormat, registry: RuleRegistry) 
     if fmt is OutputFormat.TEXT:
         console = out()
         for finding in findings:
-            console.print(str(finding))
+            console.print(safe(finding))
     elif fmt is OutputFormat.JSON:
         print_raw(json.dumps([_as_json(f) for f in findings], indent=2, ensure_ascii=False))
     elif fmt is OutputFormat.SARIF:

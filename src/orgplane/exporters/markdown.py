@@ -20,6 +20,7 @@ __all__ = ["export_markdown", "render_tree"]
 
 _CELL_JOIN = " <br> "
 _LONGEST_BACKTICK_RUN = re.compile(r"`+")
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 @dataclass(slots=True)
@@ -32,9 +33,9 @@ class _Node:
 
 def export_markdown(org: Org) -> str:
     """The whole org as one Markdown document."""
-    blocks: list[str] = [f"# **{one_line(org.name)}**"]
+    blocks: list[str] = [f"# **{_html(one_line(org.name))}**"]
     if org.description:
-        blocks.append(org.description.strip())
+        blocks.append(_html(org.description.strip()))
     blocks.extend(_quote("Note", note) for note in org.notes if note.strip())
     blocks.append(_code_block(_top_tree(org)))
     for group in org.groups:
@@ -53,10 +54,10 @@ def _top_tree(org: Org) -> list[str]:
 
 
 def _department(group: Group) -> list[str]:
-    title = one_line(f"{group.code} – {group.name}")
+    title = _html(one_line(f"{group.code} – {group.name}"))
     blocks = [f"## **{title}**"]
     if group.description:
-        blocks.append(group.description.strip())
+        blocks.append(_html(group.description.strip()))
     blocks.extend(_quote("Note", note) for note in group.notes if note.strip())
     blocks.extend(_quote("Boundary", text) for text in group.boundaries if text.strip())
     if group.groups:
@@ -68,7 +69,7 @@ def _department(group: Group) -> list[str]:
 
 
 def _quote(label: str, text: str) -> str:
-    lines = text.strip().splitlines()
+    lines = _html(text.strip()).splitlines()
     first = f"> **{label}:** {lines[0]}"
     return "\n".join([first, *(f"> {line}".rstrip() for line in lines[1:])])
 
@@ -125,7 +126,16 @@ def _cells(items: Iterable[str]) -> str:
 def _cell(text: str) -> str:
     # A pipe would end the cell and a line break the row; both are legal in spec text.
     # Backslashes are doubled first so a trailing one cannot swallow the pipe's escape.
-    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+    return _html(one_line(text)).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _html(text: str) -> str:
+    """Spec text with ``<`` and ``>`` as entities: Markdown renderers pass HTML through, so
+    ``<script>`` or ``<details ontoggle=…>`` in a name would run where the export is shown.
+    An ``&`` becomes ``&amp;`` only where it would start an entity (``&lt;`` written in the
+    spec stays that text); "R&D" and "Facilities & Infra" stay as the documents write them.
+    Code blocks need none of this (nothing in them is read as HTML)."""
+    return _ENTITY_START.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 # -- the box-drawing tree -----------------------------------------------------------------

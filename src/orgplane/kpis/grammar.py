@@ -112,6 +112,9 @@ class _Parser(TrailerReader):
 
     def reason(self) -> str:
         kinds = {token.kind for token in self.toks}
+        unread = next((t for t in self.toks if t.problem), None)
+        if unread is not None:
+            return f"{unread.problem}: {unread.text!r} at column {unread.start + 1}"
         if any(t.kind is TokenKind.COMPARATOR and t.text == "!=" for t in self.toks):
             return "'≠' names no target to reach; write the value the KPI must meet"
         if not kinds & {TokenKind.NUMBER, TokenKind.NINES}:

@@ -3,8 +3,15 @@
 Imports nothing from orgplane. It never fails: a character it does not know becomes an
 ``OTHER`` token, which the grammar then refuses. Tokens:
 
-- ``NUMBER``: ``99.9``, ``1,000``, ``+10``, ``-10``, ``−10`` — a sign only where a word
-  cannot have it (``Sev-1`` is a word), with its exact ``Decimal`` value;
+- ``NUMBER``: ``99.9``, ``+10``, ``-10``, ``−10`` — a sign only where a word cannot have
+  it (``Sev-1`` is a word) — with its exact ``Decimal`` value. Digit groups of three after
+  a first group of one to three digits, with one separator throughout: ``1,000``,
+  ``1_000``, ``1 000`` (a space, no-break or thin space). An exponent: ``1e3``, ``5e2ms``,
+  ``1.5E-3``. A thousands suffix written against the number: ``10k``/``10K`` (×1,000),
+  ``2M`` (×1,000,000), ``1.5bn`` (×1,000,000,000); not ``B``, which is also a group code
+  (``1B``), nor ``m``, ``ms`` or ``MB``, which are units;
+- a hexadecimal ``0x1F`` or a malformed group ``1_00`` is one ``OTHER`` token with a
+  ``problem`` saying why it is not read, so the KPI is qualitative for that reason;
 - ``NINES``: ``11×9`` or ``11x9``, its value the number of nines;
 - ``PERCENTILE``: ``P95``, ``p99``, ``p99.9`` — two digits or more, since ``P0`` and
   ``P1`` are priorities;
@@ -51,6 +58,8 @@ class Token:
     number: Decimal | None = None
     #: A WORD in lower case, for matching vocabulary; "" for other tokens.
     word: str = ""
+    #: Why an OTHER token that looks like a number is not read as one; "" otherwise.
+    problem: str = ""
 
     @property
     def signed(self) -> bool:
@@ -91,6 +100,12 @@ _NINES_SIGNS = "×xX"
 #: Where a sign may start a number: after nothing, space, "(" or a comparator.
 _BEFORE_SIGN = set("(:/<>=≥≤⩾⩽≧≦≠")
 _MAX_DIGITS = 40
+#: Separators of digit groups ("1,000", "1_000", "1 000"); one kind throughout a number.
+_GROUP_SEPARATORS = ",_ \u00a0\u202f\u2009"
+#: Thousands suffixes, longest first; each must end the number (no letter or digit after).
+_SUFFIXES = (("bn", 9), ("k", 3), ("K", 3), ("M", 6))
+_EXPONENT_SIGNS = {"+": 1, "-": -1, "−": -1}
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 def _digit(char: str) -> bool:
@@ -150,25 +165,19 @@ def _number(text: str, start: int) -> Token:
     i, n = start, len(text)
     if text[i] in _SIGNS:
         i += 1
-    digits_start = i
-    while i < n and _digit(text[i]):
-        i += 1
-    # Thousands separators: "1,000" (but "(urban, 95%)" has a space after its comma).
-    while (
-        i - digits_start <= 3
-        and text[i : i + 1] == ","
-        and len(text[i + 1 : i + 4]) == 3
-        and _digits(text[i + 1 : i + 4])
-        and not _digits(text[i + 4 : i + 5])
-    ):
-        i += 4
-        digits_start = i - 3  # the next group must follow three digits again
+    if text.startswith(("0x", "0X"), i) and text[i + 2 : i + 3] in _HEX_DIGITS:
+        return _unreadable(text, start, i + 2, "hexadecimal numbers are not read")
+    i = _grouped_digits(text, i)
+    if text[i : i + 1] == "_" and _digit(text[i + 1 : i + 2]):
+        return _unreadable(text, start, i + 1, "digit groups after '_' have three digits")
     if i + 1 < n and text[i] == "." and _digit(text[i + 1]):
         i += 1
         while i < n and _digit(text[i]):
             i += 1
     raw = text[start:i]
-    body = raw.lstrip("".join(_SIGNS)).replace(",", "")
+    body = raw.lstrip("".join(_SIGNS))
+    for separator in _GROUP_SEPARATORS:
+        body = body.replace(separator, "")
     # "11×9": that many nines, an unsigned whole number directly before "×9".
     if (
         _digits(raw)
@@ -178,10 +187,68 @@ def _number(text: str, start: int) -> Token:
         and (i + 2 == n or not _is_word_char(text[i + 2]))
     ):
         return Token(TokenKind.NINES, text[start : i + 2], start, i + 2, Decimal(body))
-    value = Decimal(body) if len(body) <= _MAX_DIGITS else Decimal("Infinity")
+    exponent, i = _exponent(text, i)
+    scale, i = _suffix(text, i)
+    if len(body) > _MAX_DIGITS or abs(exponent) > _MAX_DIGITS:
+        # Out of any KPI's range either way; the grammar refuses it as too large.
+        value = Decimal("Infinity")
+    else:
+        value = Decimal(body).scaleb(exponent + scale)
     if text[start] in _SIGNS and _SIGNS[text[start]] < 0:
         value = -value
-    return Token(TokenKind.NUMBER, raw, start, i, value)
+    return Token(TokenKind.NUMBER, text[start:i], start, i, value)
+
+
+def _grouped_digits(text: str, i: int) -> int:
+    """The end of the digits from ``i``, with their digit groups: "1,000", "10 000 000"."""
+    n = len(text)
+    first = i
+    while i < n and _digit(text[i]):
+        i += 1
+    if not 1 <= i - first <= 3 or i == n or text[i] not in _GROUP_SEPARATORS:
+        return i
+    separator = text[i]
+    # "(urban, 95%)" has a space after its comma; "1,0000" and "1,00" are not groups.
+    while (
+        text[i : i + 1] == separator
+        and _digits(text[i + 1 : i + 4])
+        and len(text[i + 1 : i + 4]) == 3
+        and not _digit(text[i + 4 : i + 5])
+    ):
+        i += 4
+    return i
+
+
+def _exponent(text: str, i: int) -> tuple[int, int]:
+    """An exponent at ``i`` ("e3", "E-3", "e+2") as (its value, where it ends); (0, i) if none."""
+    if text[i : i + 1] not in ("e", "E"):
+        return 0, i
+    j = i + 1
+    sign = _EXPONENT_SIGNS.get(text[j : j + 1], 0)
+    if sign:
+        j += 1
+    digits_start = j
+    while j < len(text) and _digit(text[j]):
+        j += 1
+    if j == digits_start or j - digits_start > 3:  # "5eggs", or an absurd exponent
+        return (0, i) if j == digits_start else (10**3, j)
+    return (sign or 1) * int(text[digits_start:j]), j
+
+
+def _suffix(text: str, i: int) -> tuple[int, int]:
+    """A thousands suffix at ``i`` ("k", "M", "bn") as (its power of ten, where it ends)."""
+    for suffix, power in _SUFFIXES:
+        end = i + len(suffix)
+        if text.startswith(suffix, i) and not _is_word_char(text[end : end + 1] or " "):
+            return power, end
+    return 0, i
+
+
+def _unreadable(text: str, start: int, i: int, problem: str) -> Token:
+    """``text[start:]`` up to the end of its run of letters and digits, as one OTHER token."""
+    while i < len(text) and (_is_word_char(text[i])):
+        i += 1
+    return Token(TokenKind.OTHER, text[start:i], start, i, problem=problem)
 
 
 def _word(text: str, start: int, end: int) -> Token:
