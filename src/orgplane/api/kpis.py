@@ -2,8 +2,11 @@
 
 Imports ``services`` and ``store`` and the api helpers; no SQL here. A KPI is named by
 its reference ``GROUP#KPI`` (``B-2#p95-latency`` or ``1B/B-2#p95-latency``) in a
-query parameter or a body (``#`` cannot travel in a URL path). Reads score at ``at``
-(default: now); writes need an editor token and are audited.
+query parameter or a body (``#`` cannot travel in a URL path); a reference naming
+another org than the URL's is a 422 problem. Reads score at ``at`` (default: now);
+writes need an editor token and are audited. Every moment (``at``, ``from``, ``to``, a
+measurement's ``at``) must be in the range orgplane supports (``kpis.instants``): a 422
+problem naming the field otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
 from orgplane.api.problems import ProblemError, problem_responses
 from orgplane.api.responses import json_response, read_responses
+from orgplane.kpis.instants import InstantRangeError, check_instant
 from orgplane.services import measurements
 from orgplane.services.measurements import Measurement
 from orgplane.services.scorecard import (
@@ -31,7 +35,7 @@ from orgplane.services.scorecard import (
     sparklines,
 )
 from orgplane.store.kpi_series import list_series
-from orgplane.store.measurements import series_points, to_ms
+from orgplane.store.measurements import count_out_of_range, series_points, to_ms
 
 __all__ = ["router"]
 
@@ -106,6 +110,12 @@ class PointOut(BaseModel):
     total: float | None = None
 
 
+class PointsPage(Page[PointOut]):
+    #: Stored measurements of the KPI at moments outside the range orgplane supports:
+    #: left out of every page and every score.
+    out_of_range: int = 0
+
+
 class MeasurementIn(BaseModel):
     kpi: str = Field(min_length=3, max_length=700, description="GROUP#KPI")
     at: datetime = Field(description="When it was measured (ISO 8601 with an offset).")
@@ -124,12 +134,28 @@ class IngestOut(BaseModel):
     kpis: dict[str, dict[str, int]]
 
 
-def _moment(at: datetime | None) -> datetime:
+def _moment(at: datetime | None, field: str = "at") -> datetime:
+    """``at`` in UTC (``None``: now); a 422 problem naming ``field`` when it has no offset
+    or is outside the supported range."""
     if at is None:
         return datetime.now(UTC)
     if at.tzinfo is None:
-        raise ProblemError(422, "at: give a UTC offset (Z or +01:00)", kind="naive-time")
-    return at.astimezone(UTC)
+        raise ProblemError(422, f"{field}: give a UTC offset (Z or +01:00)", kind="naive-time")
+    try:
+        return check_instant(at)
+    except InstantRangeError as error:
+        raise ProblemError(422, f"{field}: {error}", kind="time-out-of-range") from None
+
+
+def _own_kpi(ref: str, org: str, field: str) -> None:
+    """A 422 problem when the KPI reference ``ref`` names an org other than ``org``."""
+    named = measurements.reference_org(ref)
+    if named is not None and named != org:
+        raise ProblemError(
+            422,
+            f"{field}: {ref.strip()!r} names org {named}; this request is for org {org}",
+            kind="other-org",
+        )
 
 
 @router.get("/orgs/{org}/kpis", response_model=Page[KpiScoreOut], summary="KPIs, scored")
@@ -205,9 +231,7 @@ def scorecard(
     return json_response(request, body)
 
 
-@router.get(
-    "/orgs/{org}/measurements", response_model=Page[PointOut], summary="A KPI's measurements"
-)
+@router.get("/orgs/{org}/measurements", response_model=PointsPage, summary="A KPI's measurements")
 def list_measurements(
     request: Request,
     session: SessionDep,
@@ -220,23 +244,25 @@ def list_measurements(
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
-    """A KPI's measurements, oldest first."""
+    """A KPI's measurements, oldest first. ``out_of_range`` counts the stored ones at
+    moments outside the supported range, which are left out."""
+    lower = _moment(start, "from") if start else None
+    upper = _moment(end, "to") if end else None
+    _own_kpi(kpi, org, "kpi")
     org_or_404(session, org)
     series = measurements.resolve_kpi(session, kpi, org)
     scope = f"measurements:{org}:{series.id}"
     key = context.cursor.decode_key(scope, cursor, int)
     after = key[0] if key is not None else None
-    points = series_points(
-        session,
-        series.id,
-        _moment(start) if start else None,
-        _moment(end) if end else None,
-        limit=limit + 1,
-        after_ms=after,
-    )
+    points = series_points(session, series.id, lower, upper, limit=limit + 1, after_ms=after)
     page, next_cursor = page_of(points, limit, context.cursor, scope, lambda p: [to_ms(p.at)])
     items = [PointOut(at=p.at, value=p.value, good=p.good, total=p.total) for p in page]
-    return json_response(request, Page[PointOut](items=items, next_cursor=next_cursor))
+    body = PointsPage(
+        items=items,
+        next_cursor=next_cursor,
+        out_of_range=count_out_of_range(session, series.id),
+    )
+    return json_response(request, body)
 
 
 @router.post(
@@ -252,10 +278,8 @@ async def record_measurements(
     """Store measurements, all or nothing (editor token). A measurement already stored at
     that moment is skipped: posting the same batch twice adds nothing."""
     for i, item in enumerate(body.measurements):
-        if item.at.tzinfo is None:
-            raise ProblemError(
-                422, f"measurements[{i}].at: give a UTC offset (Z or +01:00)", kind="naive-time"
-            )
+        _moment(item.at, f"measurements[{i}].at")
+        _own_kpi(item.kpi, org, f"measurements[{i}].kpi")
     items = [Measurement(m.kpi, m.at, m.value, m.good, m.total) for m in body.measurements]
 
     def run() -> Any:

@@ -1,9 +1,14 @@
 """Cursor pagination: opaque, signed cursors over a list's sort key.
 
 Imports ``api.problems``. A cursor is the sort key of the last item of a page, encoded
-and signed with the server's secret: a client cannot forge one, a damaged one is a 400
-problem, and any server process sharing the secret can continue a listing another
-started. Keyset pagination costs the same at page 1 and page 1,000.
+and signed with the server's secret: any server process sharing the secret can continue
+a listing another started. Keyset pagination costs the same at page 1 and page 1,000.
+
+A cursor's contents are untrusted input whatever its signature (a secret can leak, or be
+a well-known default): a cursor is at most ``MAX_CURSOR`` characters, and its key must
+have the shape its list expects, each integer a 64-bit one (what SQLite and PostgreSQL
+compare with), each string at most ``MAX_KEY_TEXT`` characters of text a database can
+hold (no NUL, no lone surrogate). Anything else is a 400 ``bad-cursor`` problem.
 """
 
 from __future__ import annotations
@@ -19,10 +24,16 @@ from pydantic import BaseModel
 
 from orgplane.api.problems import ProblemError
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Cursor", "Page", "page_of"]
+__all__ = ["DEFAULT_LIMIT", "MAX_CURSOR", "MAX_KEY_TEXT", "MAX_LIMIT", "Cursor", "Page", "page_of"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+#: The longest cursor read (the routes take at most 1,024 characters).
+MAX_CURSOR = 2048
+#: The longest text part of a cursor's key.
+MAX_KEY_TEXT = 1024
+#: The range of integers SQLite and PostgreSQL (bigint) hold.
+_INT64 = (-(2**63), 2**63 - 1)
 
 T = TypeVar("T")
 
@@ -59,8 +70,7 @@ class Cursor:
             return None
         key = self.decode(scope, cursor)
         if len(key) != len(kinds) or not all(
-            isinstance(part, kind) and not isinstance(part, bool)
-            for part, kind in zip(key, kinds, strict=True)
+            _part_of_kind(part, kind) for part, kind in zip(key, kinds, strict=True)
         ):
             raise ProblemError(400, "cursor: not a cursor of this list", kind="bad-cursor")
         return key
@@ -69,10 +79,12 @@ class Cursor:
         """The sort key in ``cursor``; a 400 problem when it is not a cursor of ``scope``."""
         token, _, signature = cursor.partition(".")
         try:
+            if len(cursor) > MAX_CURSOR:
+                raise ValueError("too long")
             payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             valid = hmac.compare_digest(self._sign(payload), signature)
             found = json.loads(payload) if valid else None
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeError, RecursionError, TypeError):
             found = None
         if (
             not isinstance(found, list)
@@ -82,6 +94,25 @@ class Cursor:
         ):
             raise ProblemError(400, "cursor: not a cursor of this list", kind="bad-cursor")
         return found[1]
+
+
+def _part_of_kind(part: object, kind: type | tuple[type, ...]) -> bool:
+    """Whether one part of a key is of ``kind`` and a value the database can compare."""
+    if isinstance(part, bool) or not isinstance(part, kind):
+        return False
+    if isinstance(part, int):
+        return _INT64[0] <= part <= _INT64[1]
+    if isinstance(part, str):
+        return len(part) <= MAX_KEY_TEXT and "\x00" not in part and _is_utf8(part)
+    return part is None
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escapes make
+        return False
+    return True
 
 
 def page_of(

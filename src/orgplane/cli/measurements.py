@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from orgplane.cli.console import err, out, print_raw
 from orgplane.cli.db import DbOption, cli_actor, open_session
@@ -33,25 +34,32 @@ OrgOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-def parse_moment(text: str) -> datetime:
+def parse_moment(text: str, option: str = "--at") -> datetime:
     """``now``, a date (midnight UTC), or what a measurement file's ``at`` may be: an
-    ISO 8601 time with an offset or ``Z``, or unix seconds (``services.measurement_values``)."""
+    ISO 8601 time with an offset or ``Z``, or unix seconds (``services.measurement_values``),
+    in the range orgplane supports; a one-line ``UsageError`` naming ``option`` if not."""
     text = text.strip()
     if text == "now":
         return datetime.now(UTC)
-    try:
-        return datetime.combine(date.fromisoformat(text), time(), UTC)
-    except ValueError:
-        pass
     # Imported here: the services package imports the database stack (cli/__init__).
+    from orgplane.kpis.instants import InstantRangeError, check_instant
     from orgplane.services.measurement_values import InvalidValueError
     from orgplane.services.measurement_values import parse_moment as parse_value_moment
 
     try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        try:
+            return check_instant(datetime.combine(day, time(), UTC))
+        except InstantRangeError as exc:
+            raise UsageError(f"{option}: {exc}") from None
+    try:
         return parse_value_moment(text)
     except InvalidValueError as exc:
         hint = f" (hint: {exc.hint})" if exc.hint else ""
-        raise UsageError(f"time {exc}{hint}") from None
+        raise UsageError(f"{option}: time {exc}{hint}") from None
 
 
 def record_command(
@@ -146,7 +154,10 @@ def pull_command(
     """Fetch new measurements from each KPI's declared source (prometheus, file).
 
     Each KPI is pulled in a transaction of its own; one failing source does not stop
-    the others, and the command exits 1 if any failed.
+    the others: each failure is one line on stderr naming its KPI, and the command exits
+    1 if any failed. Files are read only inside the spec's folder or a folder of
+    ORGPLANE_SOURCE_DIRS; Prometheus only on loopback or a host of
+    ORGPLANE_PROMETHEUS_HOSTS.
     """
     from rich.progress import Progress
 
@@ -167,14 +178,32 @@ def pull_command(
     elif not outcomes:
         err().print("no KPI declares a prometheus or file source (measure: in the spec)")
     else:
-        table = Table("KPI", "source", "fetched", "added", "error")
+        table = Table("KPI", "source", "fetched", "added", "result")
         for o in outcomes:
             table.add_row(
-                f"{o.org_code}:{o.ref}", o.source, str(o.fetched), str(o.added), o.error or ""
+                Text(_plain(f"{o.org_code}:{o.ref}")),
+                o.source,
+                str(o.fetched),
+                str(o.added),
+                "failed" if o.error else "ok",
             )
         out().print(table)
+        for o in outcomes:
+            if o.error:
+                # One plain line per failure: the spec wrote the source it names.
+                line = _plain(f"orgplane: error: {o.org_code}:{o.ref}: {o.error}")
+                err().print(Text(line), soft_wrap=True)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
+
+
+def _plain(text: str) -> str:
+    """``text`` with control and format characters shown as escapes, so that nothing
+    from a spec reaches the terminal as a control sequence."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 def list_command(

@@ -1,6 +1,6 @@
 """Scoring windows: the stretch of time a KPI is scored over, ending at a moment.
 
-Pure; imports only ``kpis.objective``. A window is rolling (``28d``: the 28 days up to the
+Pure; imports only ``kpis.objective`` and ``kpis.instants``. A window is rolling (``28d``: the 28 days up to the
 moment) or calendar (``quarter``: from the start of the current calendar quarter, UTC, up
 to the moment). ``default_window`` picks one from the objective when the spec names none;
 docs/kpis.md lists the defaults.
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from orgplane.kpis.instants import minus
 from orgplane.kpis.objective import Kind, Objective, Period
 
 __all__ = [
@@ -60,11 +61,15 @@ class Window:
     calendar: str | None = None
 
     def bounds(self, at: datetime) -> tuple[datetime, datetime]:
-        """``(start, end)`` of the window that ends at ``at``: start included, end excluded."""
+        """``(start, end)`` of the window that ends at ``at``: start included, end excluded.
+
+        A rolling window longer than the time since the epoch starts at the epoch (its
+        length is the spec's to choose: ``999999w`` must not overflow).
+        """
         at = at.astimezone(UTC)
         end = at
         if self.length is not None:
-            return end - self.length, end
+            return minus(end, self.length), end
         if self.calendar == "shift":
             start = at.replace(
                 hour=at.hour - at.hour % SHIFT_HOURS, minute=0, second=0, microsecond=0

@@ -1,6 +1,6 @@
 """The fields of one measurement record: a KPI reference, a moment, a number, a count.
 
-Imports nothing from orgplane. Each parser takes a value as a file holds it (CSV text, or
+Imports ``kpis.instants`` (the moments orgplane supports). Each parser takes a value as a file holds it (CSV text, or
 a JSON value) and returns it typed, or raises ``InvalidValueError`` saying what is wrong
 and how to write it; ``services.measurement_files`` turns that into a diagnostic with
 its file, line and column.
@@ -12,6 +12,8 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from orgplane.kpis.instants import InstantRangeError, check_instant, range_text
 
 __all__ = [
     "InvalidValueError",
@@ -76,13 +78,18 @@ def parse_moment(raw: Any) -> datetime:
             ) from None
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise InvalidValueError(f"{text!r} has no UTC offset", hint=_TIME_HINT)
-        return moment.astimezone(UTC)
+        try:
+            return check_instant(moment)
+        except InstantRangeError:
+            raise InvalidValueError(
+                f"{_short(text)!r} is outside the moments orgplane supports",
+                hint=f"write a moment {range_text()}",
+            ) from None
     try:
         seconds = float(raw)
     except OverflowError:  # an integer of hundreds of digits
         seconds = math.inf
-    shown = str(raw).strip()
-    shown = shown if len(shown) <= 24 else f"{shown[:20]}…"
+    shown = _short(str(raw).strip())
     if math.isnan(seconds) or seconds < 0:
         raise InvalidValueError(f"{shown} is not a moment after 1970 in unix seconds")
     if seconds >= _MAX_UNIX_SECONDS:
@@ -90,6 +97,11 @@ def parse_moment(raw: Any) -> datetime:
             f"{shown} is too large for unix seconds", hint="unix seconds, not milliseconds"
         )
     return _EPOCH + timedelta(seconds=seconds)
+
+
+def _short(text: str) -> str:
+    """``text``, cut to fit a one-line message."""
+    return text if len(text) <= 24 else f"{text[:20]}…"
 
 
 def parse_number(raw: Any) -> float:

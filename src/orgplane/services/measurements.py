@@ -1,11 +1,14 @@
 """Recording KPI measurements: by hand, from files, and from each KPI's declared source.
 
 Imports ``store``, ``kpis`` and the source readers (``services.prometheus``,
-``services.measurement_files``). Every function owns its transaction and audits what it
-wrote. A KPI is named by its reference ``[ORG:]GROUP#KPI``: GROUP is a group code
-(``B-2``) or path (``1B/B-2``), KPI the KPI's id (``p95-latency``; ``orgplane kpi list``
-shows them). Ingest is idempotent: a series keeps at most one measurement per moment,
-and a measurement already stored is skipped, never rewritten.
+``services.measurement_files``) and their policy (``services.measurement_sources``).
+Every function owns its transaction and audits what it wrote. A KPI is named by its
+reference ``[ORG:]GROUP#KPI``: GROUP is a group code (``B-2``) or path (``1B/B-2``), KPI
+the KPI's id (``p95-latency``; ``orgplane kpi list`` shows them). Where the caller names
+an org, a reference naming another org is refused. Ingest is idempotent: a series keeps
+at most one measurement per moment, and a measurement already stored is skipped, never
+rewritten. Every moment is checked against the range orgplane supports
+(``kpis.instants``).
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError, OrgplaneError, UsageError
+from orgplane.kpis.instants import InstantRangeError, check_instant, minus
 from orgplane.model import SourceType
 from orgplane.services.measurement_files import FileRecord, read_measurement_file
+from orgplane.services.measurement_sources import SourcePolicy
 from orgplane.services.prometheus import default_lookback, fetch_samples
 from orgplane.store import audit, begin_write, group_queries, orgs
 from orgplane.store.kpi_series import Series, find_series, list_series, set_demo
@@ -33,6 +38,7 @@ __all__ = [
     "import_file",
     "pull",
     "record",
+    "reference_org",
     "resolve_group",
     "resolve_kpi",
 ]
@@ -106,12 +112,29 @@ def _org_code(session: Session, org_code: str | None) -> str:
     raise UsageError(f"the database holds several orgs ({', '.join(codes)}): name one")
 
 
-def resolve_kpi(session: Session, ref: str, org_code: str | None = None) -> Series:
-    """The series ``ref`` (``[ORG:]GROUP#KPI``) names; a one-line error if none or several."""
-    text = ref.strip()
-    org_part, colon, rest = text.partition(":")
+def reference_org(ref: str) -> str | None:
+    """The org a KPI reference names (``CIPO`` in ``CIPO:B-2#p95-latency``), if any."""
+    org_part, colon, _ = ref.strip().partition(":")
     if colon and "#" not in org_part and "/" not in org_part:
-        org_code, text = org_part, rest
+        return org_part
+    return None
+
+
+def resolve_kpi(session: Session, ref: str, org_code: str | None = None) -> Series:
+    """The series ``ref`` (``[ORG:]GROUP#KPI``) names; a one-line error if none or several.
+
+    With ``org_code``, the KPI must be one of that org's: a reference naming another org
+    is not found (an org's URL bounds what a request touches).
+    """
+    text = ref.strip()
+    named = reference_org(text)
+    if named is not None:
+        if org_code is not None and named != org_code:
+            raise NotFoundError(
+                f"KPI reference {text!r} names org {named}, not org {org_code}: "
+                f"name a KPI of {org_code}"
+            )
+        org_code, text = named, text.partition(":")[2]
     group_ref, hash_, kpi_id = text.partition("#")
     org = _org_code(session, org_code)
     path = resolve_group(session, org, group_ref)
@@ -167,8 +190,10 @@ def record(
     for i, item in enumerate(measurements):
         where = item.ref if len(measurements) == 1 else f"measurement {i + 1} ({item.ref})"
         _check(item.value, item.good, item.total, where)
-        if item.at.tzinfo is None:
-            raise UsageError(f"{where}: the time has no UTC offset")
+        try:
+            check_instant(item.at)
+        except InstantRangeError as error:
+            raise UsageError(f"{where}: {error}") from None
         resolved.append((resolve_kpi(session, item.ref, org_code), item))
     return _store(session, resolved, actor=actor, action="kpi.record")
 
@@ -258,11 +283,17 @@ def pull(
     refs: Sequence[str] = (),
     now: datetime | None = None,
     progress: Callable[[PullOutcome], None] | None = None,
+    policy: SourcePolicy | None = None,
 ) -> list[PullOutcome]:
     """Fetch new measurements of every KPI with a prometheus or file source (or of the
     KPIs ``refs`` names), each in its own transaction; a failing source does not stop
-    the others, its outcome carries the error."""
-    now = now or datetime.now(UTC)
+    the others, its outcome carries the error.
+
+    ``policy`` says which files and Prometheus hosts may be used (default: the
+    settings'); a source it refuses fails its KPI before anything is opened.
+    """
+    now = check_instant(now or datetime.now(UTC))
+    policy = policy or SourcePolicy.from_settings()
     if refs:
         targets = [resolve_kpi(session, ref, org_code) for ref in refs]
     else:
@@ -275,7 +306,7 @@ def pull(
     session.rollback()
     outcomes: list[PullOutcome] = []
     for series in targets:
-        outcome = _pull_one(session, series, last.get(series.id), now, actor)
+        outcome = _pull_one(session, series, last.get(series.id), now, actor, policy)
         outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
@@ -300,20 +331,27 @@ def _names(ref: str, series: Series) -> bool:
 
 
 def _pull_one(
-    session: Session, series: Series, last: datetime | None, now: datetime, actor: str
+    session: Session,
+    series: Series,
+    last: datetime | None,
+    now: datetime,
+    actor: str,
+    policy: SourcePolicy,
 ) -> PullOutcome:
     assert series.source is not None
     source = series.source
     ref = series.ref
     try:
         if source["type"] == SourceType.PROMETHEUS.value:
-            start = now - default_lookback(source)
+            policy.prometheus_url(source)
+            start = minus(now, default_lookback(source))
             if last is not None and last > start:
                 start = last
             samples = fetch_samples(source, start, now)
             items = [Measurement(ref, s.at, s.value, s.good, s.total) for s in samples]
         else:
-            records = read_measurement_file(Path(source["path"]), source.get("format"))
+            path = policy.file_path(source)
+            records = read_measurement_file(path, source.get("format"))
             items = [
                 _measurement(ref, record)
                 for record in records

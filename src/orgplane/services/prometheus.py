@@ -187,18 +187,21 @@ class _Api:
                 "take a number from them, e.g. histogram_quantile(0.95, …)"
             )
         try:
-            return _finite_points(series)
-        except (AttributeError, TypeError, ValueError):
+            return _finite_points(series, first_ms, last_ms)
+        except (AttributeError, TypeError, ValueError, OverflowError):
             raise PrometheusError(f"{where}: query {query!r} answered a malformed series") from None
 
 
-def _finite_points(series: Any) -> dict[int, float]:
-    """``{moment in ms: value}`` of a matrix series, without NaN and infinite values."""
+def _finite_points(series: Any, first_ms: int, last_ms: int) -> dict[int, float]:
+    """``{moment in ms: value}`` of a matrix series in ``[first_ms, last_ms]`` (the
+    stretch asked for: a moment outside it, which a server should not answer, is
+    dropped), without NaN and infinite values."""
     points: dict[int, float] = {}
     for at, text in series.get("values") or []:
         value = float(text)  # "NaN", "+Inf" and "-Inf" parse too
-        if math.isfinite(value):
-            points[round(float(at) * 1000)] = value
+        moment = round(float(at) * 1000)  # an infinite moment: OverflowError
+        if math.isfinite(value) and first_ms <= moment <= last_ms:
+            points[moment] = value
     return points
 
 

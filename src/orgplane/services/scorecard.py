@@ -6,7 +6,8 @@ session. For each scoring window in use the database sums the measurements of ev
 series at once (``store.measurements.window_aggregates``); SLOs get their burn-rate
 windows the same way; ``kpis.evaluate.assess`` scores each KPI and ``kpis.rollup`` sums
 the statuses up the tree. Sparklines (values in equal slices of the last window) are
-read only for the KPIs a caller shows.
+read only for the KPIs a caller shows. ``at`` must be in the range orgplane supports
+(``kpis.instants``): a ``UsageError`` otherwise.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orgplane.errors import NotFoundError
+from orgplane.errors import NotFoundError, UsageError
 from orgplane.gcpause import paused_gc
 from orgplane.kpis.budget import BURN_ALERTS, is_slo
 from orgplane.kpis.display import format_value
 from orgplane.kpis.evaluate import Aggregate, Assessment, Status, assess
+from orgplane.kpis.instants import InstantRangeError, check_instant, minus
 from orgplane.kpis.objective import Kind
 from orgplane.kpis.rollup import Rollup, roll_up
 from orgplane.kpis.windows import Window, parse_window
@@ -94,6 +96,7 @@ def score_org(
     session: Session, org_code: str, at: datetime, *, group_path: str | None = None
 ) -> Scorecard:
     """Score every active KPI of ``org_code`` (or of ``group_path``'s subtree) at ``at``."""
+    at = _moment(at)
     org = orgs.get_org(session, org_code)
     if org is None:
         raise NotFoundError(f"no org {org_code!r} in the database")
@@ -148,6 +151,7 @@ def _tree_order(summaries: list[GroupSummary], root: str | None) -> list[GroupSu
 
 def score_series(session: Session, series: list[Series], at: datetime) -> dict[int, KpiScore]:
     """Score ``series`` at ``at``: their windows' sums, burn rates for SLOs, statuses."""
+    at = _moment(at)
     by_window: dict[str, list[Series]] = defaultdict(list)
     for item in series:
         by_window[item.window].append(item)
@@ -180,7 +184,7 @@ def score_series(session: Session, series: list[Series], at: datetime) -> dict[i
             for series_id, aggregate in window_aggregates(
                 session,
                 [s.id for s in slos],
-                at - length,
+                minus(at, length),
                 at,
                 meeting_for=[s.id for s in slos if s.objective.kind is Kind.SHARE],
             ).items():
@@ -199,6 +203,14 @@ def score_series(session: Session, series: list[Series], at: datetime) -> dict[i
     return scores
 
 
+def _moment(at: datetime) -> datetime:
+    """``at`` in UTC, or a ``UsageError`` when it is outside the supported range."""
+    try:
+        return check_instant(at)
+    except InstantRangeError as error:
+        raise UsageError(f"at: {error}") from None
+
+
 def _needs_ends(series: Series) -> bool:
     return series.objective.kind in (Kind.THRESHOLD, Kind.GROWTH)
 
@@ -209,7 +221,7 @@ def sparklines(
     """Values of each KPI in ``buckets`` equal slices of its window (for sparklines)."""
     by_bounds: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
     for score in scores:
-        start = score.end - score.window.nominal
+        start = minus(score.end, score.window.nominal)
         by_bounds[(start, score.end)].append(score.series.id)
     out: dict[int, list[float | None]] = {}
     for (start, end), ids in by_bounds.items():

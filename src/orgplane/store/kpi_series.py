@@ -5,6 +5,10 @@ what the spec says (``spec_series`` → ``sync_series``): new KPIs get a series,
 ones are updated in place, and KPIs that left the spec are retired (``active`` false),
 never deleted, so their measurements stay. A series follows its group when the group
 moves. Reads give the active series of an org, of a group, or of one KPI reference.
+
+A file source keeps the folder of the spec file that declares it (``folder``, resolved),
+when the spec was read from a file on disk: ``orgplane kpi pull`` reads only inside it
+(``services.measurement_sources``). A spec applied over the API has no folder.
 """
 
 from __future__ import annotations
@@ -82,16 +86,26 @@ def _source(kpi: Kpi) -> dict[str, Any] | None:
     source = kpi.measure.model_dump(mode="json", exclude_none=True)
     if kpi.measure.type is SourceType.FILE and kpi.measure.path:
         path = Path(kpi.measure.path)
-        location = kpi.measure.location() or kpi.location()
-        if (
-            not path.is_absolute()
-            and location is not None
-            and location.file.endswith((".yaml", ".yml"))
-        ):
-            path = Path(location.file).resolve().parent / path
+        folder = _spec_folder(kpi)
+        if folder is not None:
+            source["folder"] = str(folder)
+            if not path.is_absolute():
+                path = folder / path
         source["path"] = str(path)
         source["format"] = kpi.measure.file_format
     return source
+
+
+def _spec_folder(kpi: Kpi) -> Path | None:
+    """The folder of the spec file that declares ``kpi``, symlinks resolved; ``None``
+    when the spec was not read from a file on disk (a request body names a file that is
+    not there)."""
+    assert kpi.measure is not None
+    location = kpi.measure.location() or kpi.location()
+    if location is None or not location.file.endswith((".yaml", ".yml")):
+        return None
+    file = Path(location.file)
+    return file.resolve().parent if file.is_file() else None
 
 
 def spec_series(org_code: str, index: OrgIndex) -> dict[tuple[str, str, str], Row]:

@@ -9,6 +9,10 @@ Scoring reads sums, not rows: ``window_aggregates`` asks the database for the co
 sum, good/total sums and the number of values meeting each series' limit over a window,
 for every series at once; first and last values come from one index probe per series;
 only percentile objectives fetch their values. docs/benchmarks.md has the numbers.
+
+Reads never return a stored moment outside the range orgplane supports
+(``kpis.instants``): such a row (stored before the range was checked on the way in) is
+left out, and ``count_out_of_range`` says how many a series holds, for listings to show.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orgplane.kpis.evaluate import Aggregate, nearest_rank
+from orgplane.kpis.instants import EARLIEST_MS, END_MS
 from orgplane.store.kpi_tables import KpiSeriesRow, MeasurementRow
 from orgplane.store.sync import table_of
 
@@ -31,6 +36,7 @@ __all__ = [
     "Point",
     "bucket_values",
     "count_measurements",
+    "count_out_of_range",
     "delete_measurements",
     "from_ms",
     "insert_measurements",
@@ -52,7 +58,21 @@ def to_ms(at: datetime) -> int:
 
 
 def from_ms(ms: int) -> datetime:
+    """The moment of ``ms``; only for moments in the supported range (reads filter the
+    others out in SQL)."""
     return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _window_ms(start: datetime, end: datetime) -> tuple[int, int]:
+    """``[start, end)`` in ms, cut to the supported range (so that no stored row outside
+    it is ever summed)."""
+    return max(to_ms(start), EARLIEST_MS), min(to_ms(end), END_MS)
+
+
+def _supported() -> Any:
+    """SQL: a measurement whose moment is in the supported range."""
+    at_ms = table_of(MeasurementRow).c.at_ms
+    return and_(at_ms >= EARLIEST_MS, at_ms < END_MS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +145,7 @@ def latest_at(session: Session, series_ids: Sequence[int]) -> dict[int, datetime
     for chunk in _chunks(series_ids):
         statement = (
             select(table.c.series_id, func.max(table.c.at_ms))
-            .where(table.c.series_id.in_(chunk))
+            .where(table.c.series_id.in_(chunk), _supported())
             .group_by(table.c.series_id)
         )
         out.update((series_id, from_ms(at)) for series_id, at in session.execute(statement))
@@ -145,7 +165,7 @@ def series_points(
     after the moment ``after_ms`` (a page cursor) if given."""
     table = table_of(MeasurementRow)
     statement = select(table.c.at_ms, table.c.value, table.c.good, table.c.total).where(
-        table.c.series_id == series_id
+        table.c.series_id == series_id, _supported()
     )
     if start is not None:
         statement = statement.where(table.c.at_ms >= to_ms(start))
@@ -158,6 +178,16 @@ def series_points(
         Point(from_ms(at), value, good, total)
         for at, value, good, total in session.execute(statement)
     ]
+
+
+def count_out_of_range(session: Session, series_id: int) -> int:
+    """How many stored measurements of one series lie outside the supported range (reads
+    leave them out)."""
+    table = table_of(MeasurementRow)
+    statement = (
+        select(func.count()).select_from(table).where(table.c.series_id == series_id, ~_supported())
+    )
+    return int(session.execute(statement).scalar_one())
 
 
 def _meets() -> Any:
@@ -192,7 +222,7 @@ def window_aggregates(
     measurements in the window are absent from the result.
     """
     measurement = table_of(MeasurementRow)
-    lo, hi = to_ms(start), to_ms(end)
+    lo, hi = _window_ms(start, end)
     sums: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(series_ids):
         statement = (
@@ -302,7 +332,7 @@ def bucket_values(
     where measurements carry them, else the mean; ``None`` for an empty slice (for
     sparklines)."""
     measurement = table_of(MeasurementRow)
-    lo, hi = to_ms(start), to_ms(end)
+    lo, hi = _window_ms(start, end)
     width = max((hi - lo) // buckets, 1)
     slot = ((measurement.c.at_ms - lo) / width).label("slot")
     out: dict[int, list[float | None]] = {}
