@@ -16,7 +16,10 @@ that reads and then writes cannot fail half-way because another process wrote be
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -124,7 +127,46 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
         raise UsageError(f"database {display_url(parsed)}: {mask_secrets(str(exc))}") from None
 
 
+#: The database file, its -wal and its -shm: owner only. They hold names, e-mail
+#: addresses, token hashes and the audit log.
+_PRIVATE = 0o600
+_log = logging.getLogger(__name__)
+
+
+def _private_file(database: str | None) -> None:
+    """Make the SQLite file owner-only before SQLite opens it.
+
+    A new file is created 0600 here; SQLite gives the -wal and -shm files it makes
+    later the main file's mode, so they follow. An existing file that others may read
+    is tightened when this user owns it, and reported when not."""
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return
+    path = os.path.abspath(database)
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, _PRIVATE)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder, read-only: SQLite says so in its own words
+    else:
+        os.close(descriptor)
+        return
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            info = os.stat(name)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
+            continue
+        if info.st_uid == os.getuid():
+            os.chmod(name, stat.S_IMODE(info.st_mode) & 0o700)
+        else:
+            _log.warning("%s may be read by other users (mode %o)", name, info.st_mode & 0o777)
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    _private_file(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from the sqlite3 module (see the docstring).

@@ -41,11 +41,11 @@ def installation_secret(engine: Engine) -> str:
 
 
 def _secret(connection: Connection) -> str:
-    table = InstallationRow.__table__
     row = {"id": _ONLY, "secret": secrets.token_urlsafe(32)}
     if connection.dialect.name == "postgresql":
-        connection.execute(postgresql.insert(table).values(row).on_conflict_do_nothing())
+        connection.execute(postgresql.insert(InstallationRow).values(row).on_conflict_do_nothing())
     else:
-        connection.execute(sqlite.insert(table).values(row).on_conflict_do_nothing())
-    found = connection.execute(select(table.c.secret).where(table.c.id == _ONLY)).scalar_one()
+        connection.execute(sqlite.insert(InstallationRow).values(row).on_conflict_do_nothing())
+    query = select(InstallationRow.secret).where(InstallationRow.id == _ONLY)
+    found = connection.execute(query).scalar_one()
     return str(found)
