@@ -10,6 +10,7 @@ import os
 import secrets
 import stat
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from orgplane.api.pagination import Cursor
 from orgplane.services import create_token
 from orgplane.settings import DEV_SECRET, Settings, UnsafeSettingsError
-from orgplane.store import create_engine, display_url, upgrade
+from orgplane.store import create_engine, display_url, installation_secret, upgrade
 from orgplane.web import create_app
 from tests.cli_run import Run
 
@@ -123,8 +124,10 @@ def test_database_passwords_are_masked_everywhere_shown(engine: Engine, run: Run
     assert upgraded.code != 0
     assert PASSWORD not in upgraded.out + upgraded.err
     assert upgraded.err.startswith("orgplane: error: database postgresql+psycopg://op@")
-    current = run("db", "current", "--db", SECRET_URL)
-    assert PASSWORD not in current.out + current.err
+    for command in (["db", "current"], ["serve", "--no-apply"]):
+        shown = run(*command, "--db", SECRET_URL)
+        assert shown.code != 0
+        assert PASSWORD not in shown.out + shown.err, command
 
 
 def test_the_database_is_private_to_its_owner(tmp_path: Path) -> None:
@@ -199,6 +202,13 @@ def test_two_apps_on_one_database_share_the_installation_secret(engine: Engine) 
         "/api/audit", params={"limit": 1, "cursor": page["next_cursor"]}, headers=admin
     )
     assert following.status_code == 200
+
+
+def test_processes_starting_at_once_agree_on_one_secret(engine: Engine) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = set(pool.map(lambda _: installation_secret(engine), range(16)))
+    assert len(found) == 1
+    assert DEV_SECRET not in found
 
 
 @pytest.mark.parametrize(
