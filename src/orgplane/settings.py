@@ -9,7 +9,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_DB_URL", "LOOPBACK_HOSTS", "Settings", "UnsafeSettingsError", "get_settings"]
+from zxcvbn import zxcvbn
+
+__all__ = [
+    "DEFAULT_DB_URL",
+    "LOOPBACK_HOSTS",
+    "Settings",
+    "UnsafeSettingsError",
+    "get_settings",
+    "secret_weakness",
+]
 
 SPEC_ENV = "ORGPLANE_SPEC"
 DB_ENV = "ORGPLANE_DB"
@@ -25,7 +34,9 @@ SOURCE_DIRS_ENV = "ORGPLANE_SOURCE_DIRS"
 
 #: Hosts that only this machine can reach.
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
-#: The secret dev mode uses when none is set: fine on loopback, refused anywhere else.
+#: A secret published with orgplane's source (earlier versions signed with it when none
+#: was set): refused everywhere, it signs nothing. With no secret set, the server signs
+#: with its installation's random one (``store/installation.py``).
 DEV_SECRET = "orgplane-dev-secret-not-for-production"
 _WEAK_SECRETS = {DEV_SECRET, "secret", "changeme", "change-me", "password", "orgplane", "dev"}
 
@@ -42,9 +53,10 @@ class Settings:
     #: The database commands use when ``--db`` is not given (``ORGPLANE_DB``): a SQLAlchemy
     #: URL, ``sqlite:///path.db`` or ``postgresql+psycopg://user:password@host/name``.
     db_url: str = DEFAULT_DB_URL
-    #: Signs the server's pagination cursors (``ORGPLANE_SECRET``). Outside dev mode it
-    #: must be set, at least 32 characters, and not a well-known value.
-    secret: str = DEV_SECRET
+    #: Signs the server's pagination cursors (``ORGPLANE_SECRET``). Outside dev mode or
+    #: loopback it must be set and strong (``check_for_serving``). Unset: the server
+    #: signs with a random secret kept in its database, one per installation.
+    secret: str | None = None
     #: ``dev`` (the default) or ``production`` (``ORGPLANE_MODE``).
     mode: str = "dev"
     #: Whether reads need no token (``ORGPLANE_OPEN_READS``: 1/0). Unset: open when the
@@ -83,11 +95,11 @@ class Settings:
         if not exposed:
             return
         where = f"mode {self.mode}" if self.mode != "dev" else f"listening on {host}"
-        if self.secret in _WEAK_SECRETS or len(self.secret) < 32:
+        problem = secret_weakness(self.secret)
+        if problem is not None:
             raise UnsafeSettingsError(
-                f"refusing to serve ({where}): set {SECRET_ENV} to a random value of at "
-                "least 32 characters (e.g. python -c 'import secrets; "
-                "print(secrets.token_urlsafe(32))')"
+                f"refusing to serve ({where}): {SECRET_ENV} {problem}; make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
 
     def default_spec_path(self, cwd: Path | None = None) -> Path:
@@ -97,6 +109,30 @@ class Settings:
         here = cwd or Path.cwd()
         candidate = here / "org"
         return candidate if candidate.exists() else here
+
+
+#: How many guesses (log10) zxcvbn must estimate a secret takes: 10^30 is about 100
+#: bits, which ``secrets.token_urlsafe(32)`` (about 10^43) clears with room to spare.
+_MIN_GUESSES_LOG10 = 30
+#: zxcvbn's work grows with length; a secret's first characters judge it fairly.
+_JUDGED_CHARS = 128
+
+
+def secret_weakness(secret: str | None) -> str | None:
+    """Why ``secret`` is too weak to sign on an exposed server, or None when it is fine.
+
+    Length alone accepts 32 times ``a``: zxcvbn estimates how many guesses a secret
+    takes, knowing repeats, sequences, keyboard walks, dates and dictionary words."""
+    if secret is None:
+        return "is not set"
+    if secret in _WEAK_SECRETS:
+        return "is a well-known value"
+    if len(secret) < 32:
+        return "is shorter than 32 characters"
+    guesses = float(zxcvbn(secret[:_JUDGED_CHARS])["guesses_log10"])
+    if guesses < _MIN_GUESSES_LOG10:
+        return "is guessable (repeats, sequences, keyboard walks or words)"
+    return None
 
 
 class UnsafeSettingsError(Exception):
@@ -136,7 +172,7 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
     return Settings(
         spec=Path(spec) if spec else None,
         db_url=db_url or DEFAULT_DB_URL,
-        secret=env.get(SECRET_ENV, "").strip() or DEV_SECRET,
+        secret=env.get(SECRET_ENV, "").strip() or None,
         mode=mode,
         open_reads=_flag(env.get(OPEN_READS_ENV, ""), OPEN_READS_ENV),
         cors_origins=origins,

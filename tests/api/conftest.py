@@ -105,9 +105,9 @@ def send_as_is(app: FastAPI, portal: BlockingPortal, target: str) -> RawResponse
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"testserver")],
+        "headers": [(b"host", b"127.0.0.1")],
         "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
+        "server": ("127.0.0.1", 80),
     }
     started: dict[str, Any] = {}
     body: list[bytes] = []
@@ -136,7 +136,7 @@ def portal() -> Iterator[BlockingPortal]:
 
 
 def client_for(app: FastAPI, portal: BlockingPortal) -> httpx.Client:
-    return httpx.Client(transport=InProcessTransport(app, portal), base_url="http://testserver")
+    return httpx.Client(transport=InProcessTransport(app, portal), base_url="http://127.0.0.1")
 
 
 def apply_examples(url: str) -> None:

@@ -73,7 +73,7 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     ready = _json(first, "/readyz")
     assert isinstance(ready, dict)
     assert ready["status"] == "ready"
-    assert ready["database"] == "sqlite:///orgplane.db"
+    assert ready["database"] == "sqlite"  # its kind, never its URL (a password)
     assert _org_codes(first) == EXAMPLE_ORGS
     assert _state_lines(first.output()) == dict.fromkeys(EXAMPLE_ORGS, "applied")
     assert "org CIPO applied, 2 errors on its findings page" in first.output()
@@ -142,10 +142,14 @@ def test_a_public_address_needs_a_strong_secret(tmp_path: Path, secret: str | No
     )
     assert refused.returncode == 2
     assert refused.stdout == ""
+    why = {
+        None: "is not set",
+        "secret": "is a well-known value",
+        "too-short-for-a-secret": "is shorter than 32 characters",
+    }[secret]
     assert refused.stderr.splitlines() == [
-        "orgplane: error: refusing to serve (listening on 0.0.0.0): set ORGPLANE_SECRET to a "
-        "random value of at least 32 characters (e.g. python -c 'import secrets; "
-        "print(secrets.token_urlsafe(32))')"
+        f"orgplane: error: refusing to serve (listening on 0.0.0.0): ORGPLANE_SECRET {why}; "
+        "make one with python -c 'import secrets; print(secrets.token_urlsafe(32))'"
     ]
     assert not (tmp_path / "orgplane.db").exists()  # refused before touching anything
     assert not _listening(port)

@@ -8,11 +8,13 @@ independent app, as the tests make one per database. OpenAPI is served at
 
 from __future__ import annotations
 
+import secrets
 from importlib.metadata import version
 from typing import Any
 
 from fastapi import FastAPI, Request
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -45,6 +47,7 @@ from orgplane.api.pagination import Cursor
 from orgplane.api.problems import Problem, install_problem_handlers, problem
 from orgplane.api.snapshots import KeptAnswers
 from orgplane.settings import Settings
+from orgplane.store import installation_secret
 
 __all__ = ["HeadAsGet", "create_api"]
 
@@ -77,7 +80,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         settings=settings,
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
-        cursor=Cursor(settings.secret),
+        cursor=Cursor(settings.secret or _installation_secret(engine)),
         host=host,
     )
     metrics = Metrics()
@@ -102,6 +105,16 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         )
     app.add_middleware(ObservabilityMiddleware, metrics=metrics, max_body=settings.max_body_bytes)
     return app
+
+
+def _installation_secret(engine: Engine) -> str:
+    """The database's installation secret; a random one for this process alone when the
+    database cannot give one yet (not migrated, not answering: /readyz says so, and no
+    cursor is made before it can)."""
+    try:
+        return installation_secret(engine)
+    except SQLAlchemyError:
+        return secrets.token_urlsafe(32)
 
 
 class HeadAsGet:

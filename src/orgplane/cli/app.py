@@ -25,6 +25,7 @@ from orgplane.cli.serve import serve_command
 from orgplane.cli.tokens import token_app
 from orgplane.cli.validate import validate
 from orgplane.errors import OrgplaneError, SpecError
+from orgplane.settings import UnsafeSettingsError
 
 __all__ = ["create_app", "main"]
 
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     except OrgplaneError as exc:
         sys.stderr.write(f"orgplane: error: {exc}\n")
         sys.exit(exc.exit_code)
+    except UnsafeSettingsError as exc:  # a bad ORGPLANE_* variable, from any command
+        sys.stderr.write(f"orgplane: error: {exc}\n")
+        sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)

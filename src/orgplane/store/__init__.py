@@ -5,7 +5,7 @@ above). SQLite (WAL) is the embedded default; PostgreSQL serves several processe
 share nothing but the database. Repositories (``store.orgs``, ``store.groups``,
 ``store.people``, ``store.roles``, ``store.catalog``, ``store.findings``,
 ``store.applies``, ``store.tokens``, ``store.audit``, ``store.kpi_series``,
-``store.measurements``) read and write rows inside the
+``store.measurements``, ``store.installation``) read and write rows inside the
 caller's transaction and never commit: the service that calls them owns the
 transaction. Their read models (``…View``) are what output may show.
 """
@@ -17,6 +17,7 @@ from orgplane.store.engine import (
     display_url,
     parse_url,
 )
+from orgplane.store.installation import installation_secret
 from orgplane.store.migrate import current_revision, head_revision, is_current, upgrade
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "database_errors",
     "display_url",
     "head_revision",
+    "installation_secret",
     "is_current",
     "parse_url",
     "upgrade",

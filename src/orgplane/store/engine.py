@@ -16,6 +16,10 @@ that reads and then writes cannot fail half-way because another process wrote be
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,6 +37,7 @@ __all__ = [
     "create_engine",
     "database_errors",
     "display_url",
+    "mask_secrets",
     "parse_url",
     "refresh_statistics",
 ]
@@ -53,7 +58,8 @@ def parse_url(url: str | URL) -> URL:
         parsed = make_url(url)
     except ArgumentError:
         raise UsageError(
-            f"{url!r} is not a database URL (use sqlite:///FILE or postgresql://USER@HOST/DB)"
+            f"{mask_secrets(str(url))!r} is not a database URL "
+            "(use sqlite:///FILE or postgresql://USER@HOST/DB)"
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -64,10 +70,48 @@ def parse_url(url: str | URL) -> URL:
     return parsed
 
 
+#: Query parameters that carry a credential (libpq's and the drivers' spellings, and
+#: anything named like a secret). ``passfile`` and ``sslkey`` name files: kept.
+_SECRET_PARAMETER = re.compile(
+    r"(?i)^(?:password|sslpassword|pass|pwd|token|secret|api[_-]?key|access[_-]?key|"
+    r"secret[_-]?key|auth|authorization|credentials?|private[_-]?key)$"
+)
+_MASK = "***"
+#: The same credentials inside free text: ``scheme://user:password@`` and
+#: ``password=value`` (in a URL's query or a libpq connection string).
+_TEXT_USERINFO = re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
+_TEXT_PARAMETER = re.compile(
+    r"(?i)\b(password|sslpassword|pass|pwd|token|secret|api[_-]?key|access[_-]?key|"
+    r"secret[_-]?key|auth|authorization|credentials?|private[_-]?key)(\s*=\s*)('[^']*'|[^&\s]*)"
+)
+
+
 def display_url(url: str | URL) -> str:
-    """The URL without its password, for messages."""
-    parsed = url if isinstance(url, URL) else make_url(url)
-    return parsed.render_as_string(hide_password=True)
+    """The URL with every credential masked, for anything shown: messages, logs, pages.
+
+    The password of the user part and every query parameter that carries a secret
+    (``password=``, ``sslpassword=``, ``token=`` …) become ``***``.
+    """
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except ArgumentError:
+        return mask_secrets(str(url))
+    if parsed.password is not None:
+        parsed = parsed.set(password=_MASK)
+    if any(_SECRET_PARAMETER.match(name) for name in parsed.query):
+        query = {
+            name: (_MASK if _SECRET_PARAMETER.match(name) else value)
+            for name, value in parsed.query.items()
+        }
+        parsed = parsed.set(query=query)
+    return mask_secrets(parsed.render_as_string(hide_password=False))
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with credentials that look like a URL's or a connection string's masked:
+    for a driver's error message, which may repeat what it was given."""
+    text = _TEXT_USERINFO.sub(lambda m: f"{m.group(1)}{_MASK}@", text)
+    return _TEXT_PARAMETER.sub(lambda m: f"{m.group(1)}{m.group(2)}{_MASK}", text)
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -80,10 +124,49 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
             return engine
         return sa_create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise UsageError(f"database {display_url(parsed)}: {exc}") from None
+        raise UsageError(f"database {display_url(parsed)}: {mask_secrets(str(exc))}") from None
+
+
+#: The database file, its -wal and its -shm: owner only. They hold names, e-mail
+#: addresses, token hashes and the audit log.
+_PRIVATE = 0o600
+_log = logging.getLogger(__name__)
+
+
+def _private_file(database: str | None) -> None:
+    """Make the SQLite file owner-only before SQLite opens it.
+
+    A new file is created 0600 here; SQLite gives the -wal and -shm files it makes
+    later the main file's mode, so they follow. An existing file that others may read
+    is tightened when this user owns it, and reported when not."""
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return
+    path = os.path.abspath(database)
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, _PRIVATE)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder, read-only: SQLite says so in its own words
+    else:
+        os.close(descriptor)
+        return
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            info = os.stat(name)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
+            continue
+        if info.st_uid == os.getuid():
+            os.chmod(name, stat.S_IMODE(info.st_mode) & 0o700)
+        else:
+            _log.warning("%s may be read by other users (mode %o)", name, info.st_mode & 0o777)
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    _private_file(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from the sqlite3 module (see the docstring).
@@ -129,4 +212,4 @@ def database_errors(url: str | URL) -> Iterator[None]:
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         message = detail[0] if detail else type(exc).__name__
-        raise DatabaseError(f"database {display_url(url)}: {message}") from exc
+        raise DatabaseError(f"database {display_url(url)}: {mask_secrets(message)}") from exc

@@ -1,8 +1,10 @@
 """The whole server as one ASGI app: the API, the web pages and their static files.
 
-Imports ``api``, ``web.pages``, ``web.scorecard_pages``, ``errors`` and ``settings``.
-Errors on pages are HTML pages; errors on the API (and /healthz, /readyz, /metrics) stay
-problem+json.
+Imports ``api``, ``web.pages``, ``web.scorecard_pages``, ``web.security``, ``errors``
+and ``settings``. Errors on pages are HTML pages with the API's status (401 without a
+token where reads are closed, 403 for a role that may not, 404 …); errors on the API
+(and /healthz, /readyz, /metrics) stay problem+json. ``web.security`` refuses foreign
+Host names and adds the security headers to everything.
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ from starlette.staticfiles import StaticFiles
 
 from orgplane.api import create_api
 from orgplane.api.problems import ProblemError, validation_errors
-from orgplane.errors import NotFoundError, OrgplaneError
+from orgplane.errors import (
+    AuthenticationError,
+    NotFoundError,
+    OrgplaneError,
+    PermissionDeniedError,
+)
 from orgplane.settings import Settings
 from orgplane.web import pages, scorecard_pages
+from orgplane.web.security import SecurityMiddleware, allowed_hosts
 
 __all__ = ["create_app"]
 
@@ -50,12 +58,24 @@ def create_app(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
 
     for error in (OrgplaneError, StarletteHTTPException, ProblemError, RequestValidationError):
         page_or_problem(error)
+    # Outermost: a foreign Host is refused before anything else runs.
+    app.add_middleware(
+        SecurityMiddleware, hosts=allowed_hosts(settings, host), error_page=_status_page
+    )
     return app
+
+
+def _status_page(request: Request, status: int, detail: str) -> Response:
+    return _page(request, status, "Error", detail)
 
 
 def _error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotFoundError):
         status, title = 404, "Not found"
+    elif isinstance(exc, AuthenticationError):
+        status, title = 401, "Sign-in needed"
+    elif isinstance(exc, PermissionDeniedError):
+        status, title = 403, "Not allowed"
     elif isinstance(exc, StarletteHTTPException):
         status, title = exc.status_code, "Not found" if exc.status_code == 404 else "Error"
     elif isinstance(exc, ProblemError):
@@ -67,9 +87,21 @@ def _error_page(request: Request, exc: Exception) -> Response:
         detail = "; ".join(f"{e['location']}: {e['message']}" for e in validation_errors(exc))
     else:
         detail = exc.detail if isinstance(exc, StarletteHTTPException) else str(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return _page(request, status, title, detail, headers)
+
+
+def _page(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
     return pages.templates.TemplateResponse(
         request,
         "error.html",
         {"org": None, "orgs": [], "page": "", "title": title, "detail": detail},
         status_code=status,
+        headers=headers,
     )
