@@ -19,7 +19,13 @@ from tests.attack._openapi import WRITE_METHODS, filled, operations, real_values
 SPEC = "org:\n  code: IOT\n  name: Taken over\n"
 MEASUREMENTS = {
     "measurements": [
-        {"kpi": "data-platform-team#availability", "at": "2026-01-01T00:00:00Z", "value": 1, "good": 1, "total": 1}
+        {
+            "kpi": "data-platform-team#availability",
+            "at": "2026-01-01T00:00:00Z",
+            "value": 1,
+            "good": 1,
+            "total": 1,
+        }
     ]
 }
 
