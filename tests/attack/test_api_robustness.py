@@ -7,13 +7,13 @@ a real server, where the limits live, which refuses them and keeps serving."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from anyio.from_thread import BlockingPortal
 
 from tests.api.conftest import (
@@ -172,7 +172,7 @@ def test_odd_values_in_every_path_parameter_are_4xx_problems(served: Server) -> 
     assert len(routes) >= 15
     checked = 0
     for method, template, operation in routes:
-        for name in {n for n in template.split("{")[1:]}:
+        for name in set(template.split("{")[1:]):
             parameter = name.split("}")[0]
             candidates = [*ODD, *(quote(v, safe="") for v in ODD_TEXT)]
             for value in candidates:
@@ -238,10 +238,8 @@ def _raw(port: int, request: bytes) -> bytes:
     import socket
 
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        try:
+        with contextlib.suppress(OSError):
             sock.sendall(request)
-        except OSError:
-            pass
         chunks = []
         try:
             while chunk := sock.recv(65536):

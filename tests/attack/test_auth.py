@@ -36,7 +36,7 @@ def revoked(served: Server) -> Iterator[str]:
     with Session(served.engine) as session:
         token = create_token(session=session, role="editor", actor="tests")
         revoke_token(session=session, token_id=token.secret.split("_")[1], actor="tests")
-    yield token.secret
+    return token.secret
 
 
 def _body(operation: dict[str, Any]) -> dict[str, Any]:
