@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import anyio
 import httpx
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
@@ -111,17 +112,29 @@ def send_as_is(app: FastAPI, portal: BlockingPortal, target: str) -> RawResponse
     }
     started: dict[str, Any] = {}
     body: list[bytes] = []
+    requested = False
+    finished: list[anyio.Event] = []  # made in the portal's event loop
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        # The request once, then (as a server does) nothing until the client goes away:
+        # a file response listens for that disconnect while it sends.
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await finished[0].wait()
+        return {"type": "http.disconnect"}
 
     async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             started.update(message)
         elif message["type"] == "http.response.body":
             body.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                finished[0].set()
 
     async def call() -> None:
+        finished.append(anyio.Event())
         await app(scope, receive, send)
 
     portal.call(call)

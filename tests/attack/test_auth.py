@@ -5,7 +5,6 @@ and nothing written (the audit log included); with reads closed, every read rout
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,7 +30,7 @@ MEASUREMENTS = {
 
 
 @pytest.fixture(scope="module")
-def revoked(served: Server) -> Iterator[str]:
+def revoked(served: Server) -> str:
     """An editor token that was revoked."""
     with Session(served.engine) as session:
         token = create_token(session=session, role="editor", actor="tests")

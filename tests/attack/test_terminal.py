@@ -176,3 +176,22 @@ def test_a_redirected_export_keeps_text_reordering_characters_as_written(
     markdown = run("export", "markdown", "--spec", spec).out
     assert "abc\u202edcba" in markdown  # as written: the file is not a terminal
     assert "\x1b" not in markdown  # but a control character never passes
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_kpi_views_print_kpi_text_as_text(run: Run, tmp_path: Path, db_url: str, name: str) -> None:
+    spec = _spec(tmp_path, name)
+    assert run("apply", str(spec), "--db", db_url).code == 0
+    demo = run("demo", "measurements", "--db", db_url)
+    assert demo.code == 0, demo.err
+    # Its progress bar redraws stderr with CR; the report on stdout names the org.
+    assert "\r" not in demo.out
+    for args in (
+        ("kpi", "list", "--db", db_url),
+        ("kpi", "parse", name),
+        ("scorecard", "--db", db_url, "--depth", "3"),
+        ("scorecard", "A", "--org", "EV", "--db", db_url),
+    ):
+        result = run(*args)
+        assert result.code == 0, (args, result.err)
+        _assert_shown_as_text(result, name, shows=False)

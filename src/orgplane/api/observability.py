@@ -11,6 +11,7 @@ worker's counts, whichever worker is asked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -155,29 +156,38 @@ class ObservabilityMiddleware:
             self._record(scope, status, started, request_id)
             return
         received = 0
+        too_large = False
+        answered = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    too_large = True
                     raise _BodyTooLargeError
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
+            if too_large and not answered:
+                # The route turned the refusal into its own answer (FastAPI makes any
+                # error while reading a body a 400): the 413 below replaces it.
+                return
             if message["type"] == "http.response.start":
+                answered = True
                 status = message["status"]
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLargeError:
-            status = 413
-            await self._too_large(scope)(scope, receive, send)
+            with contextlib.suppress(_BodyTooLargeError):
+                await self.app(scope, limited_receive, tracking_send)
+            if too_large and not answered:
+                status = 413
+                await self._too_large(scope)(scope, receive, send)
         finally:
             self._record(scope, status, started, request_id)
 

@@ -9,7 +9,7 @@ from typer.exceptions import TyperException
 
 from orgplane.cli.apply import apply_command
 from orgplane.cli.audit import audit_command
-from orgplane.cli.console import SpecLoadError
+from orgplane.cli.console import SpecLoadError, safe
 from orgplane.cli.db import db_app
 from orgplane.cli.demo import demo_app
 from orgplane.cli.deps import deps
@@ -81,13 +81,15 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()  # type: ignore[attr-defined]
         sys.exit(getattr(exc, "exit_code", 2))
     except (SpecLoadError, SpecError) as exc:
-        sys.stderr.write(f"{exc}\n")  # already "file:line:col: error CODE message"
+        sys.stderr.write(
+            f"{safe(exc, lines=True)}\n"
+        )  # already "file:line:col: error CODE message"
         sys.exit(exc.exit_code)
     except OrgplaneError as exc:
-        sys.stderr.write(f"orgplane: error: {exc}\n")
+        sys.stderr.write(f"orgplane: error: {safe(exc)}\n")
         sys.exit(exc.exit_code)
     except UnsafeSettingsError as exc:  # a bad ORGPLANE_* variable, from any command
-        sys.stderr.write(f"orgplane: error: {exc}\n")
+        sys.stderr.write(f"orgplane: error: {safe(exc)}\n")
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orgplane.cli.console import err, out
+from orgplane.cli.console import err, out, safe
 from orgplane.errors import DatabaseError
 from orgplane.settings import get_settings
 
@@ -85,7 +85,7 @@ def open_session(option: str | None) -> Iterator[Session]:
     current, head = current_revision(url), head_revision()
     if current != head:
         raise DatabaseError(
-            f"database {display_url(url)} has schema {current or 'none'}, this orgplane needs "
+            f"database {safe(display_url(url))} has schema {current or 'none'}, this orgplane needs "
             f"{head}: run 'orgplane db upgrade'"
         )
     engine = create_engine(url)
@@ -109,10 +109,10 @@ def upgrade_command(db: DbOption = None) -> None:
     upgrade(url)
     after = current_revision(url)
     if before == after:
-        err().print(f"database {display_url(url)} is up to date (schema {after})")
+        err().print(f"database {safe(display_url(url))} is up to date (schema {after})")
     else:
         err().print(
-            f"database {display_url(url)} upgraded from schema {before or 'none'} to {after}"
+            f"database {safe(display_url(url))} upgraded from schema {before or 'none'} to {after}"
         )
 
 
@@ -127,9 +127,9 @@ def current_command(db: DbOption = None) -> None:
     current = None if file is not None and not file.exists() else current_revision(url)
     head = head_revision()
     if current == head:
-        out().print(f"{display_url(url)}: schema {current} (current)")
+        out().print(f"{safe(display_url(url))}: schema {current} (current)")
         return
     out().print(
-        f"{display_url(url)}: schema {current or 'none'}, newest {head}: run 'orgplane db upgrade'"
+        f"{safe(display_url(url))}: schema {current or 'none'}, newest {head}: run 'orgplane db upgrade'"
     )
     raise typer.Exit(1)

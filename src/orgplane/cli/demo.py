@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from orgplane.cli.console import err, out
+from orgplane.cli.console import err, out, safe, text
 from orgplane.cli.db import DbOption, cli_actor, open_session
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def measurements_command(
     if clear:
         with open_session(db) as session:
             deleted = clear_demo(session, org, actor=cli_actor())
-        where = f"org {org}" if org else "the database"
+        where = f"org {safe(org)}" if org else "the database"
         if deleted:
             out().print(f"{_LABEL} removed: {deleted} demo measurements deleted from {where}")
         else:
@@ -141,7 +141,7 @@ def _print_report(report: DemoReport) -> None:
     for org in report.orgs:
         mix: Counter[Status] = org.statuses()
         table.add_row(
-            org.org_code,
+            text(org.org_code),
             str(len(org.kpis)),
             str(org.measurements),
             *(str(mix[status]) for status in statuses),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from orgplane.cli.console import out, print_raw
+from orgplane.cli.console import out, print_raw, text
 from orgplane.cli.measurements import (
     import_command,
     list_command,
@@ -84,12 +84,14 @@ def _table(objectives: list[Objective]) -> Table:
         table.add_column(column, justify="right" if column == "value" else "left")
     for o in objectives:
         if not o.typed:
-            table.add_row(o.text, o.metric, "qualitative", "", "", "", o.reason or "")
+            table.add_row(
+                text(o.text), text(o.metric), "qualitative", "", "", "", text(o.reason or "")
+            )
             continue
         table.add_row(
-            o.text,
-            o.metric,
-            render_objective(o),
+            text(o.text),
+            text(o.metric),
+            text(render_objective(o)),
             _value(o),
             o.kind.value,
             o.direction.value if o.direction else "",

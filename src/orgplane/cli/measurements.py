@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from orgplane.cli.console import err, out, print_raw
+from orgplane.cli.console import err, out, print_raw, safe, text
 from orgplane.cli.db import DbOption, cli_actor, open_session
 from orgplane.errors import UsageError
 
@@ -135,11 +134,11 @@ def _print_ingest(result: IngestResult, as_json: bool) -> None:
         print_raw(json.dumps(result.to_json(), indent=2))
         return
     for ref in result.demo_cleared:
-        err().print(f"{ref}: its demo measurements were deleted (real ones arrived)")
+        err().print(f"{safe(ref)}: its demo measurements were deleted (real ones arrived)")
     for ref in sorted(set(result.added) | set(result.skipped)):
         added, skipped = result.added.get(ref, 0), result.skipped.get(ref, 0)
         known = f", {skipped} already stored" if skipped else ""
-        out().print(f"{ref}: {added} added{known}")
+        out().print(f"{safe(ref)}: {added} added{known}")
 
 
 def pull_command(
@@ -181,8 +180,8 @@ def pull_command(
         table = Table("KPI", "source", "fetched", "added", "result")
         for o in outcomes:
             table.add_row(
-                Text(_plain(f"{o.org_code}:{o.ref}")),
-                o.source,
+                text(f"{o.org_code}:{o.ref}"),
+                text(o.source),
                 str(o.fetched),
                 str(o.added),
                 "failed" if o.error else "ok",
@@ -191,19 +190,11 @@ def pull_command(
         for o in outcomes:
             if o.error:
                 # One plain line per failure: the spec wrote the source it names.
-                line = _plain(f"orgplane: error: {o.org_code}:{o.ref}: {o.error}")
-                err().print(Text(line), soft_wrap=True)
+                err().print(
+                    text(f"orgplane: error: {o.org_code}:{o.ref}: {o.error}"), soft_wrap=True
+                )
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
-
-
-def _plain(text: str) -> str:
-    """``text`` with control and format characters shown as escapes, so that nothing
-    from a spec reaches the terminal as a control sequence."""
-    return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )
 
 
 def list_command(
@@ -246,5 +237,5 @@ def list_command(
         return
     table = Table("KPI", "window", "source", "text")
     for s in rows:
-        table.add_row(f"{s.org_code}:{s.ref}", s.window, s.source_type, s.text)
+        table.add_row(text(f"{s.org_code}:{s.ref}"), text(s.window), s.source_type, text(s.text))
     out().print(table)

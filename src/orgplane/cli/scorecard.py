@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from orgplane.cli.console import err, out, print_raw
+from orgplane.cli.console import err, out, print_raw, text
 from orgplane.cli.db import DbOption, open_session
 from orgplane.cli.measurements import OrgOption, parse_moment
 from orgplane.errors import UsageError
@@ -160,7 +160,7 @@ def _table(
     from orgplane.kpis import render_objective
     from orgplane.kpis.display import format_value
 
-    title = f"{card.org_name} ({card.org_code}) — scorecard at {card.at:%Y-%m-%d %H:%M} UTC"
+    title = text(f"{card.org_name} ({card.org_code}) — scorecard at {card.at:%Y-%m-%d %H:%M} UTC")
     table = Table(title=title, title_justify="left")
     table.add_column("group / KPI", no_wrap=True, overflow="ellipsis", max_width=32)
     table.add_column("status", no_wrap=True)
@@ -170,12 +170,12 @@ def _table(
     table.add_column("budget", justify="right", no_wrap=True)
     table.add_column("trend", no_wrap=True)
     root_label = f"{card.root.code} {card.root.name}" if card.root is not None else "whole org"
-    table.add_row(Text(root_label, style="bold"), _status(card.rollup.worst), _share(card.rollup))
+    table.add_row(text(root_label, style="bold"), _status(card.rollup.worst), _share(card.rollup))
     for indent, kpis, group in shown:
         pad = "  " * indent
         if card.root is None or group.group.path != card.root.path:
             table.add_row(
-                Text(f"{pad}{group.group.code} {group.group.name}", style="bold"),
+                text(f"{pad}{group.group.code} {group.group.name}", style="bold"),
                 _status(group.rollup.worst),
                 _share(group.rollup),
             )
@@ -189,11 +189,11 @@ def _table(
             objective = score.series.objective
             target = render_objective(objective) if objective.typed else "qualitative"
             table.add_row(
-                f"{pad}  {score.series.kpi_id}" + (" (demo)" if score.series.demo else ""),
+                text(f"{pad}  {score.series.kpi_id}" + (" (demo)" if score.series.demo else "")),
                 _status(score.status),
                 "",
                 format_value(assessment.value, objective),
-                f"{target} · {score.window.text}",
+                text(f"{target} · {score.window.text}"),
                 budget,
                 spark_text(lines.get(score.series.id, [])),
             )

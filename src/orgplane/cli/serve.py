@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orgplane.cli.console import err
+from orgplane.cli.console import err, safe
 from orgplane.cli.db import DbOption, cli_actor, resolve_url
 from orgplane.cli.demo import fill_demo, offer_demo
 from orgplane.errors import UsageError
@@ -123,7 +123,7 @@ def serve_command(
     if examples and not paths and not no_apply:
         raise UsageError("this installation has no example orgs: give a SPEC_PATH to serve")
     first_start = current_revision(url) is None
-    err().print(f"database {display_url(url)}: migrating to the newest schema")
+    err().print(f"database {safe(display_url(url))}: migrating to the newest schema")
     upgrade(url)
     engine = create_engine(url)
     if not no_apply:
@@ -144,7 +144,9 @@ def serve_command(
             offer_demo(session, interactive=sys.stdin.isatty() and sys.stderr.isatty())
     configure_logging()
     processes = f", {workers} worker processes" if workers > 1 else ""
-    err().print(f"serving http://{host}:{port}/{processes} (API: /api/docs; stop with Ctrl-C)")
+    err().print(
+        f"serving http://{safe(host)}:{port}/{processes} (API: /api/docs; stop with Ctrl-C)"
+    )
     if workers == 1:
         app = create_app(settings, engine, host=host)
         _freeze_startup_objects()
@@ -221,7 +223,7 @@ def _apply(
     if errors and not accept_errors:
         for finding in findings:
             if finding.severity is Severity.ERROR:
-                err().print(str(finding))
+                err().print(safe(finding))
         raise UsageError(
             f"{path}: {errors} error{'s' if errors != 1 else ''}; not served "
             "(fix them, or serve it anyway with --allow-errors)"
@@ -237,7 +239,7 @@ def _apply(
     state = "applied" if result.changed else "unchanged"
     path = shown_as or path
     note = f", {errors} error{'s' if errors != 1 else ''} on its findings page" if errors else ""
-    err().print(f"{path}: org {org.code} {state}{note}")
+    err().print(f"{safe(path)}: org {safe(org.code)} {state}{note}")
 
 
 def _shown(finding: Finding, root: Path, shown_as: Path) -> Finding:
