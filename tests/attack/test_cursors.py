@@ -18,14 +18,7 @@ from typing import Any
 import pytest
 
 from orgplane.api.pagination import Cursor
-from tests.api.conftest import (  # noqa: F401 (fixtures)
-    Server,
-    assert_problem,
-    portal,
-    postgres_examples,
-    served,
-    sqlite_examples,
-)
+from tests.api.conftest import Server, assert_problem
 
 #: Every cursor-paged list: its path, the parameters that give it two pages or more,
 #: and the parameter its cursor travels in.
@@ -50,7 +43,7 @@ INT64_MAX = 2**63 - 1
 
 
 @pytest.fixture(scope="module")
-def server(served: Server) -> Server:  # noqa: F811 (the fixture)
+def server(served: Server) -> Server:
     """The examples, plus two applies of one org and three measurements of one KPI (so
     that every list has a second page)."""
     headers = {**served.auth("editor"), "Content-Type": "application/yaml"}

@@ -5,6 +5,7 @@ of its choosing, and a write through one org's URL into another org."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
@@ -21,17 +22,12 @@ from orgplane.services.measurement_sources import SourcePolicy, SourceRefusedErr
 from orgplane.store import create_engine
 from orgplane.store.kpi_tables import KpiSeriesRow, MeasurementRow
 from orgplane.web import create_app
-from tests.api.conftest import (  # noqa: F401 (fixtures)
+from tests.api.conftest import (
     DEV_SETTINGS,
     Server,
     assert_problem,
     client_for,
-    fresh,
-    portal,
-    postgres_examples,
-    served,
     snapshot,
-    sqlite_examples,
 )
 from tests.cli_run import Run
 
@@ -55,7 +51,7 @@ def _record(server: Server, org: str, kpi: str, at: str) -> httpx.Response:
 
 @pytest.mark.parametrize("at", EXTREMES)
 def test_a_measurement_at_an_unsupported_moment_is_refused(
-    fresh: Server,  # noqa: F811 (the fixture)
+    fresh: Server,
     at: str,
 ) -> None:
     before = snapshot(fresh.engine)
@@ -78,7 +74,7 @@ def test_a_measurement_at_an_unsupported_moment_is_refused(
     ],
 )
 def test_an_unsupported_moment_in_a_query_is_a_422_naming_it(
-    served: Server,  # noqa: F811 (the fixture)
+    served: Server,
     at: str,
     path: str,
     field: str,
@@ -101,7 +97,7 @@ def _store_as_before(server: Server, ms: int) -> None:
 
 
 def test_a_stored_out_of_range_moment_breaks_no_read(
-    fresh: Server,  # noqa: F811 (the fixture)
+    fresh: Server,
 ) -> None:
     year_one = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=23, minutes=59)))
     _store_as_before(fresh, int(year_one.timestamp() * 1000))
@@ -124,7 +120,7 @@ def test_a_stored_out_of_range_moment_breaks_no_read(
 
 
 def test_an_orgs_url_bounds_the_kpis_it_writes_and_reads(
-    fresh: Server,  # noqa: F811 (the fixture)
+    fresh: Server,
 ) -> None:
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     before = snapshot(fresh.engine)
@@ -373,3 +369,16 @@ def _api(url: str, runner: BlockingPortal) -> Iterator[tuple[httpx.Client, dict[
             yield client, {"Authorization": f"Bearer {secret}"}
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_an_import_of_a_device_or_fifo_is_refused_without_reading(
+    run: Run, applied: str, tmp_path: Path, kind: str
+) -> None:
+    data = tmp_path / "m.csv"
+    if kind == "device":
+        data.symlink_to("/dev/zero")  # endless: reading it would never finish
+    else:
+        os.mkfifo(data)  # no writer: opening it for reading would wait forever
+    result = run("kpi", "import", str(data), "--kpi", "Q#depth", "--db", applied)
+    _one_line_error(result, "m.csv", "not a regular file")

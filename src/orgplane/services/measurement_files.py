@@ -38,6 +38,7 @@ from orgplane.services.measurement_values import (
     parse_number,
     parse_reference,
 )
+from orgplane.spec.files import open_regular_file
 
 __all__ = ["FORMATS", "MAX_DIAGNOSTICS", "FileRecord", "file_format", "read_measurement_file"]
 
@@ -94,15 +95,9 @@ def read_measurement_file(path: Path, format: str | None = None) -> list[FileRec
     kind = file_format(path, format)
     problems = _Problems(str(path))
     try:
-        with path.open("rb") as handle:
+        with open_regular_file(path, str(path), "a measurement file") as handle:
             lines = _Lines(handle, problems)
             records = _read_csv(lines, problems) if kind == "csv" else _read_jsonl(lines, problems)
-    except FileNotFoundError:
-        raise SpecReadError(Diagnostic("OP000", "no such file or directory", str(path))) from None
-    except IsADirectoryError:
-        raise SpecReadError(
-            Diagnostic("OP000", "is a directory, expected a measurement file", str(path))
-        ) from None
     except OSError as exc:
         raise SpecReadError(
             Diagnostic("OP000", f"cannot read file: {exc.strerror or exc}", str(path))

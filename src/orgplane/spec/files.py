@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from orgplane.errors import Diagnostic, SpecReadError
 
-__all__ = ["MAX_FILE_BYTES", "read_regular_file"]
+__all__ = ["MAX_FILE_BYTES", "open_regular_file", "read_regular_file"]
 
 #: Largest spec file read, in bytes. Split a larger org into a folder of files.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -30,21 +31,8 @@ def read_regular_file(path: Path, name: str) -> bytes:
     before a byte is read, and a file that grows while it is read stops being read
     64 KiB past the bound.
     """
+    fd, status = _open_regular(path, name, "a YAML file")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except IsADirectoryError:
-        raise _unreadable(name, "is a directory, expected a YAML file") from None
-    except OSError as exc:
-        raise _unreadable(name, f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        status = os.fstat(fd)
-        if stat.S_ISDIR(status.st_mode):
-            raise _unreadable(name, "is a directory, expected a YAML file")
-        if not stat.S_ISREG(status.st_mode):
-            raise _unreadable(
-                name,
-                f"is not a regular file ({_file_kind(status.st_mode)}), expected a YAML file",
-            )
         if status.st_size > MAX_FILE_BYTES:
             raise _too_large(name, status.st_size)
         # A regular file ignores O_NONBLOCK; read to the end in case it grew since fstat.
@@ -63,6 +51,43 @@ def read_regular_file(path: Path, name: str) -> bytes:
         raise _unreadable(name, f"cannot read file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def open_regular_file(path: Path, name: str, expected: str) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file (or a symbolic link to one);
+    otherwise an error naming ``name`` and the ``expected`` kind of file. For files read
+    as a stream, of any size (measurement files); the caller closes it."""
+    fd, _ = _open_regular(path, name, expected)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _open_regular(path: Path, name: str, expected: str) -> tuple[int, os.stat_result]:
+    """An open descriptor of ``path`` and its status, if it is a regular file. It is
+    opened before it is looked at (``fstat`` on the descriptor), so what is checked is
+    what is read; ``O_NONBLOCK`` keeps a FIFO from blocking the open."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise _unreadable(name, "no such file or directory") from None
+    except IsADirectoryError:
+        raise _unreadable(name, f"is a directory, expected {expected}") from None
+    except OSError as exc:
+        raise _unreadable(name, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        status = os.fstat(fd)
+    except OSError as exc:
+        os.close(fd)
+        raise _unreadable(name, f"cannot read file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(status.st_mode):
+        os.close(fd)
+        raise _unreadable(name, f"is a directory, expected {expected}")
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        raise _unreadable(
+            name, f"is not a regular file ({_file_kind(status.st_mode)}), expected {expected}"
+        )
+    return fd, status
 
 
 def _too_large(name: str, size: int) -> SpecReadError:
