@@ -44,6 +44,26 @@ def test_number_forms_are_read_as_written(text: str, value: float, unit: str) ->
     assert parse_objective(render_objective(objective)) == objective
 
 
+RATES = [
+    ("throughput ≥ 10k req/s", 10000.0, "req", "s"),
+    ("throughput ≥ 100 events/s", 100.0, "events", "s"),
+    ("Throughput ≥ 1.5k req/sec", 1500.0, "req", "sec"),
+    ("Throughput ≥ 2M req/min", 2000000.0, "req", "min"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "counts", "per"), RATES, ids=[r[0] for r in RATES])
+def test_a_suffixed_number_of_things_per_second_is_a_rate(
+    text: str, value: float, counts: str, per: str
+) -> None:
+    objective = parse_objective(text)
+    assert objective.typed, objective.reason
+    assert objective.value == pytest.approx(value, rel=1e-12)
+    assert objective.count_unit == counts
+    assert objective.per == per
+    assert parse_objective(render_objective(objective)) == objective
+
+
 REFUSED = [
     ("latency < 0x1F ms", "hexadecimal numbers are not read: '0x1F' at column 11"),
     ("latency < 1_00 ms", "digit groups after '_' have three digits: '1_00' at column 11"),

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from orgplane.kpis.build import Item, ReadingError
 from orgplane.kpis.lexer import Token, TokenKind, Tokens
-from orgplane.kpis.objective import Period
+from orgplane.kpis.objective import Period, Unit
 from orgplane.kpis.units import (
     PERCENT_WORDS,
     PREPOSITIONS,
@@ -97,7 +97,9 @@ class TrailerReader(Tokens):
             period = period_noun(noun.text) if noun.kind is TokenKind.WORD else None
             if period is not None:
                 yield (Item("per", period.value, period=period),), pos + 2
-            elif word not in PER_WORDS and (word or self.spaced_slash(pos, metric_mode)):
+            elif word not in PER_WORDS and (
+                word or self.spaced_slash(pos, metric_mode) or _time_unit(noun)
+            ):
                 for stop in self.runs(pos + 1, WORDS, plain=True):  # "/ Shift", "per engineer"
                     yield (Item("per", self.slice(pos + 1, stop)),), stop
         elif (period := period_adverb(word)) is not None:
@@ -189,3 +191,12 @@ def _starts_trailer(token: Token) -> bool:
         or period_adverb(word) is not None
         or growth_marker(word) is not None
     )
+
+
+def _time_unit(token: Token) -> bool:
+    """Whether ``token`` is a time unit: "/s" in "10k req/s" is "per second" however
+    close the slash sits to the word before it (no "CI/CD" ends in a time unit)."""
+    if token.kind is not TokenKind.WORD:
+        return False
+    unit = unit_of(token.text)
+    return unit is not None and unit[0] is Unit.SECONDS
