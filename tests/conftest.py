@@ -19,10 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from orgplane.store import create_engine, upgrade
+from tests.browser import launched
 from tests.cli_run import run
 from tests.db import PostgresServer
 
@@ -37,6 +39,13 @@ os.environ["ORGPLANE_NO_CACHE"] = "1"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("forks") is None)  # stable
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Chromium for the web and attack tests: one per session (``tests/browser.py``)."""
+    with launched() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 from orgplane.services.measurements import Measurement, record
 from orgplane.store.engine import create_engine
 from tests.attack._browser import Watch, dom_problems, settle
-from tests.web.conftest import browser  # noqa: F401  (the fixture, by name)
 from tests.web.servers import ServerProcess
 
 #: Each payload tries another way out of the text: an element, an attribute, a script
@@ -361,7 +360,7 @@ def _problems(page: Page, visit: Visit, response: Response | None) -> list[str]:
 
 
 @pytest.fixture(params=["csp-bypassed", "csp-enforced"])
-def hostile_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:  # noqa: F811
+def hostile_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     """One page for all the visits, in a context of its own: with the policy bypassed
     (escaping alone must hold), or enforced as a user's browser does."""
     context = browser.new_context(bypass_csp=request.param == "csp-bypassed", locale="en-US")

@@ -1,9 +1,9 @@
 """Fixtures of the web tests: the real server with the example orgs, and a real browser.
 
 ``example_server`` is ``orgplane serve`` itself, started once per session in a folder of
-its own, serving the bundled example orgs from a SQLite file. ``browser`` is Debian's
-Chromium (``/usr/bin/chromium``, which ``scripts/test`` installs) driven by Playwright,
-headless. Every page a browser test opens is a fresh context; when a test fails, a
+its own, serving the bundled example orgs from a SQLite file. ``browser`` (from
+``tests/conftest.py``, shared with the attack tests) is Debian's Chromium driven by
+Playwright, headless. Every page a browser test opens is a fresh context; when a test fails, a
 screenshot of its page is saved next to the ones the tests take on purpose, in
 ``test-artifacts/web/`` at the repository root (git-ignored).
 """
@@ -15,21 +15,10 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from tests.web.servers import ServerProcess
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Without the background-networking switches Chromium phones home at start, and a
-#: machine with a closed network refuses the connections (slowly).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 DESKTOP = ViewportSize(width=1280, height=900)
 PHONE = ViewportSize(width=390, height=844)
@@ -67,24 +56,6 @@ def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} is missing: run ./scripts/test (it installs Debian's chromium), "
-            "or apt-get install chromium",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _new_page(browser: Browser, *, phone: bool = False, dark: bool = False) -> Page:
