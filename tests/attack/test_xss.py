@@ -400,6 +400,12 @@ def test_live_search_and_filters_swap_in_text(
     page, watch = hostile_page, Watch()
     watch.attach(page)
     page.goto(f"{hostile_server.url}/orgs/XSS")
+    # htmx itself is told to evaluate nothing and run no script it swaps in.
+    page.wait_for_function("() => window.htmx !== undefined")
+    assert page.evaluate("() => [htmx.config.allowEval, htmx.config.allowScriptTags]") == [
+        False,
+        False,
+    ]
     with page.expect_response(lambda r: "/search?" in r.url) as searched:
         page.locator("#q").fill("onerror alert")
     assert "script-src 'self';" in searched.value.headers["content-security-policy"]
