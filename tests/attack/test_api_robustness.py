@@ -215,14 +215,10 @@ def test_the_static_files_are_served(served: Server) -> None:
 @pytest.fixture(scope="module")
 def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder: Path = tmp_path_factory.mktemp("robust")
-    server = ServerProcess(
+    with ServerProcess(
         ["--db", f"sqlite:///{folder / 't.db'}"], cwd=folder, log=folder / "server.log"
-    )
-    try:
-        server.start()
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _raw(port: int, request: bytes) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -48,6 +49,26 @@ def _body(operation: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _write(
+    served: Server,
+    method: str,
+    path: str,
+    operation: dict[str, Any],
+    values: dict[str, str],
+    headers: dict[str, str],
+) -> httpx.Response:
+    """The write ``operation`` at ``path`` with a body it accepts and ``headers``."""
+    body = _body(operation)
+    body_headers = body.pop("headers", {})
+    return served.client.request(
+        method.upper(),
+        path,
+        params=required_query(operation, values),
+        headers={**body_headers, **headers},
+        **body,
+    )
+
+
 BAD_CREDENTIALS = {
     "none": None,
     "malformed: no scheme": "orgp_abc_def",
@@ -81,28 +102,12 @@ def test_every_write_route_refuses_every_bad_credential_and_writes_nothing(
         path = filled(template, values)
         for name, authorization in credentials.items():
             headers = {} if authorization is None else {"Authorization": authorization}
-            body = _body(operation)
-            body_headers = body.pop("headers", {})
-            response = served.client.request(
-                method.upper(),
-                path,
-                params=required_query(operation, values),
-                headers={**body_headers, **headers},
-                **body,
-            )
+            response = _write(served, method, path, operation, values, headers)
             context = (method, path, name, response.status_code, response.text[:200])
             assert response.status_code == 401, context
             assert_problem(response, 401)
             assert response.headers["www-authenticate"] == "Bearer", context
-        body = _body(operation)
-        body_headers = body.pop("headers", {})
-        viewer = served.client.request(
-            method.upper(),
-            path,
-            params=required_query(operation, values),
-            headers={**body_headers, **served.auth("viewer")},
-            **body,
-        )
+        viewer = _write(served, method, path, operation, values, served.auth("viewer"))
         problem = assert_problem(viewer, 403)
         assert "viewer" in problem["detail"]
     assert snapshot(served.engine) == before

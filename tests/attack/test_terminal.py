@@ -71,41 +71,25 @@ def _assert_shown_as_text(result: Result, name: str, *, shows: bool = True) -> N
         assert "\\u001b[2J" in printed or "\\x1b[2J" in printed  # visible, as an escape
 
 
+#: The commands that print a spec's text: each reads the spec of ``_spec``.
+VIEWS = [
+    ("show", "A"),
+    ("show", "B"),  # a group depended on: what A provides it
+    ("tree", "--details"),
+    ("owners", "storage"),
+    ("deps", "A"),
+    ("deps", "B", "--reverse"),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=" ".join)
 @pytest.mark.parametrize("name", HOSTILE)
-def test_show_prints_names_as_text(run: Run, tmp_path: Path, name: str) -> None:
-    result = run("show", "A", "--spec", str(_spec(tmp_path, name)))
+def test_views_print_names_as_text(
+    run: Run, tmp_path: Path, name: str, view: tuple[str, ...]
+) -> None:
+    result = run(*view, "--spec", str(_spec(tmp_path, name)))
     assert result.code == 0, result.err
     _assert_shown_as_text(result, name)
-
-
-@pytest.mark.parametrize("name", HOSTILE)
-def test_show_of_a_group_depended_on(run: Run, tmp_path: Path, name: str) -> None:
-    result = run("show", "B", "--spec", str(_spec(tmp_path, name)))
-    assert result.code == 0, result.err
-    _assert_shown_as_text(result, name)
-
-
-@pytest.mark.parametrize("name", HOSTILE)
-def test_tree_prints_names_as_text(run: Run, tmp_path: Path, name: str) -> None:
-    result = run("tree", "--details", "--spec", str(_spec(tmp_path, name)))
-    assert result.code == 0, result.err
-    _assert_shown_as_text(result, name)
-
-
-@pytest.mark.parametrize("name", HOSTILE)
-def test_owners_prints_names_as_text(run: Run, tmp_path: Path, name: str) -> None:
-    result = run("owners", "storage", "--spec", str(_spec(tmp_path, name)))
-    assert result.code == 0, result.err
-    _assert_shown_as_text(result, name)
-
-
-@pytest.mark.parametrize("name", HOSTILE)
-def test_deps_prints_names_as_text(run: Run, tmp_path: Path, name: str) -> None:
-    spec = str(_spec(tmp_path, name))
-    for args in (("deps", "A"), ("deps", "B", "--reverse")):
-        result = run(*args, "--spec", spec)
-        assert result.code == 0, result.err
-        _assert_shown_as_text(result, name)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
