@@ -73,7 +73,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotFoundError):
         status, title = 404, "Not found"
     elif isinstance(exc, AuthenticationError):
-        status, title = 401, "Sign-in needed"
+        status, title = 401, "API token needed"
     elif isinstance(exc, PermissionDeniedError):
         status, title = 403, "Not allowed"
     elif isinstance(exc, StarletteHTTPException):
