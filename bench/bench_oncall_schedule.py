@@ -1,0 +1,79 @@
+"""Benchmark: the final schedule of one rotation over a year.
+
+Run from the repository root::
+
+    uv run python bench/bench_oncall_schedule.py [--layers N] [--overrides N] [--repeat N]
+
+Builds one GENERATED rotation in Europe/Berlin (so both DST transitions are in the
+year): ``--layers`` layers of four members each, turning daily, weekly or every 12
+hours in turn, every third one restricted to business hours or weekends, and
+``--overrides`` overrides of one to three days spread over the year. Times
+``final_schedule`` over the whole year (best of ``--repeat`` runs, ``time.perf_counter``)
+and prints its segments and gaps. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time as clock
+from datetime import UTC, datetime, time, timedelta
+
+from orgplane.oncall import (
+    Layer,
+    Override,
+    Restriction,
+    TurnUnit,
+    final_schedule,
+    gaps,
+    zone_named,
+)
+
+ZONE = zone_named("Europe/Berlin")
+YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
+YEAR_END = datetime(2027, 1, 1, tzinfo=UTC)
+BUSINESS = Restriction(frozenset(range(5)), time(9), time(17))
+WEEKENDS = Restriction(frozenset({5, 6}), time(0), time(0))
+
+
+def rotation(layers: int, overrides: int, seed: int = 7) -> tuple[list[Layer], list[Override]]:
+    """A generated rotation: ``layers`` layers and ``overrides`` overrides."""
+    rng = random.Random(seed)
+    turns = [(1, TurnUnit.DAYS), (1, TurnUnit.WEEKS), (12, TurnUnit.HOURS)]
+    built = []
+    for i in range(layers):
+        turn, unit = turns[i % len(turns)]
+        restrictions = () if i % 3 else ((BUSINESS,) if i % 2 else (WEEKENDS,))
+        members = tuple(f"person-{i}-{m}" for m in range(4))
+        start = datetime(2025, 12, 1 + i % 28, 9, 0)
+        built.append(Layer(members, start, ZONE, turn, unit, restrictions=restrictions))
+    made = []
+    for n in range(overrides):
+        opened = YEAR_START + timedelta(hours=rng.randrange(0, 364 * 24))
+        made.append(Override(f"stand-in-{n}", opened, opened + timedelta(days=rng.randint(1, 3))))
+    return built, made
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--layers", type=int, default=10)
+    parser.add_argument("--overrides", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=5, help="runs; the best counts")
+    args = parser.parse_args(argv)
+    layers, overrides = rotation(args.layers, args.overrides)
+    best = float("inf")
+    for _ in range(max(1, args.repeat)):
+        started = clock.perf_counter()
+        segments = final_schedule(layers, overrides, YEAR_START, YEAR_END)
+        best = min(best, clock.perf_counter() - started)
+    holes = gaps(segments, YEAR_START, YEAR_END)
+    print(
+        f"GENERATED rotation: {args.layers} layers, {args.overrides} overrides, one year "
+        f"(Europe/Berlin): {len(segments):,} segments, {len(holes)} gaps; "
+        f"final_schedule best of {max(1, args.repeat)}: {best * 1000:.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
