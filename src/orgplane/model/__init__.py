@@ -8,6 +8,7 @@ from orgplane.model.catalog import CatalogEntry, CatalogKind
 from orgplane.model.group import Dependency, Direction, Group, StackItem
 from orgplane.model.index import Edge, ImpactRow, OrgIndex, Resolution
 from orgplane.model.kpi import InternalHook, Kpi, MeasureSource, SourceType
+from orgplane.model.oncall import OnCallLayer, OnCallOverride, OnCallWindow
 from orgplane.model.org import GlossaryEntry, Org
 from orgplane.model.person import Person
 from orgplane.model.policy import (
@@ -65,6 +66,9 @@ __all__ = [
     "NameStr",
     "NodeSource",
     "OnCallDepth",
+    "OnCallLayer",
+    "OnCallOverride",
+    "OnCallWindow",
     "Org",
     "OrgIndex",
     "Person",

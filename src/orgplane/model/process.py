@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from orgplane.model.base import Located, NameStr, Ref, Slug, Text
+from orgplane.model.oncall import OnCallLayer, OnCallOverride
 
 __all__ = [
     "EscalationStep",
@@ -42,6 +43,9 @@ class Rotation(Located):
     timezone: str = "UTC"
     period: Slug = "daily"
     escalation: list[EscalationStep] = Field(default_factory=list)
+    #: Who holds the primary rotation when; none: ``primary`` every ``period``.
+    layers: list[OnCallLayer] = Field(default_factory=list)
+    overrides: list[OnCallOverride] = Field(default_factory=list)
 
 
 class MessageTemplate(Located):

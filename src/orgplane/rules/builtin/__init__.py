@@ -2,7 +2,7 @@
 
 Imports ``model`` and ``rules``. One module per noun: ``references`` (ids and group
 references), ``structure`` (the group tree), ``dependencies`` (the dependency graph),
-``policies`` (the org's own policies), ``catalog``, ``roles`` and ``kpis``. docs/rules.md
+``policies`` (the org's own policies), ``catalog``, ``roles``, ``kpis`` and ``oncall``. docs/rules.md
 documents every rule; a test fails when one is missing there.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from orgplane.rules.builtin.catalog import CatalogCoverageRule, CatalogUnowned
 from orgplane.rules.builtin.dependencies import DependencyCycle
 from orgplane.rules.builtin.kpis import KpiUntyped
+from orgplane.rules.builtin.oncall import OnCallDefinition, OnCallMember
 from orgplane.rules.builtin.policies import (
     AuthorityBoundary,
     ForbiddenInterfaceRule,
@@ -43,6 +44,8 @@ def builtin_rules() -> list[Rule]:
         CodeReused(),
         InternalIdExposed(),
         KpiUntyped(),
+        OnCallDefinition(),
+        OnCallMember(),
     ]
 
 

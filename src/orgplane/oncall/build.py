@@ -1,0 +1,73 @@
+"""A rotation of the spec as layers and overrides the schedule computes with.
+
+Imports ``model`` and the other ``oncall`` modules. A rotation with no ``layers`` has
+one: its ``primary``, handing off at ``handoff`` every ``period`` (daily when the period
+is not one of hours, days or weeks), from a Monday long ago. ``secondary`` is a layer of
+its own, the same way. Members stay as the spec names them (a person's id or a role);
+who holds a role is asked elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from orgplane.model import OnCallLayer, OnCallWindow, Rotation
+from orgplane.model.oncall import WEEKDAYS
+from orgplane.oncall.layers import Layer, Restriction, TurnUnit
+from orgplane.oncall.schedule import Override
+from orgplane.oncall.zones import zone_named
+
+__all__ = ["primary_layers", "rotation_overrides", "secondary_layers"]
+
+#: The Monday implied layers start from: any day long before a schedule is asked.
+_EPOCH = date(2000, 1, 3)
+_UNITS = {"h": TurnUnit.HOURS, "d": TurnUnit.DAYS, "w": TurnUnit.WEEKS}
+_PERIODS = {"hourly": "1h", "daily": "1d", "weekly": "1w", "biweekly": "2w", "fortnightly": "2w"}
+
+
+def primary_layers(rotation: Rotation) -> list[Layer]:
+    """The layers of the rotation's primary; ``UnknownZoneError`` for a bad zone."""
+    if rotation.layers:
+        return [_layer(rotation, layer) for layer in rotation.layers]
+    return [_implied(rotation, rotation.primary)]
+
+
+def secondary_layers(rotation: Rotation) -> list[Layer]:
+    """The layer of the rotation's secondary, if it has one."""
+    return [] if rotation.secondary is None else [_implied(rotation, rotation.secondary)]
+
+
+def rotation_overrides(rotation: Rotation) -> list[Override]:
+    return [Override(o.person, o.start, o.end) for o in rotation.overrides]
+
+
+def _implied(rotation: Rotation, member: str) -> Layer:
+    hours, minutes = (int(part) for part in rotation.handoff.split(":"))
+    turn, unit = _turn(_PERIODS.get(rotation.period, "1d"))
+    start = datetime.combine(_EPOCH, time(hours, minutes))
+    return Layer((member,), start, zone_named(rotation.timezone), turn, unit)
+
+
+def _layer(rotation: Rotation, layer: OnCallLayer) -> Layer:
+    turn, unit = _turn(layer.turn)
+    return Layer(
+        tuple(layer.members),
+        layer.start,
+        zone_named(rotation.timezone),
+        turn,
+        unit,
+        rrule=layer.rrule,
+        restrictions=tuple(_restriction(window) for window in layer.restrictions),
+    )
+
+
+def _turn(text: str) -> tuple[int, TurnUnit]:
+    return int(text[:-1]), _UNITS[text[-1]]
+
+
+def _restriction(window: OnCallWindow) -> Restriction:
+    return Restriction(
+        frozenset(WEEKDAYS.index(day) for day in window.days),
+        time.fromisoformat(window.start),
+        time.fromisoformat(window.end),
+    )
