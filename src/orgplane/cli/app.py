@@ -19,6 +19,7 @@ from orgplane.cli.groups import show, tree
 from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.kpis import kpi_app
+from orgplane.cli.oncall import oncall_app
 from orgplane.cli.owners import owners
 from orgplane.cli.scorecard import scorecard_command
 from orgplane.cli.serve import serve_command
@@ -61,6 +62,7 @@ def create_app() -> typer.Typer:
     app.add_typer(token_app, name="token")
     app.command("audit")(audit_command)
     app.add_typer(kpi_app, name="kpi")
+    app.add_typer(oncall_app, name="oncall")
     app.command("scorecard")(scorecard_command)
     app.add_typer(demo_app, name="demo")
     app.add_typer(dev_app, name="dev")

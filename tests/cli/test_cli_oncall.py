@@ -1,0 +1,112 @@
+"""``orgplane oncall now`` and ``oncall schedule``: who is on call, from the spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_run import Run
+
+SPEC = """\
+org: {code: ACME, name: Acme}
+groups:
+  - code: OPS
+    name: Operations
+    groups:
+      - {code: DB, name: Databases}
+people:
+  - {id: ana, name: Ana}
+  - {id: bo, name: Bo}
+  - {id: cy, name: Cy}
+oncall:
+  - id: sre
+    name: SRE on call
+    group: OPS
+    primary: ana
+    secondary: cy
+    timezone: Europe/Berlin
+    layers:
+      - members: [ana, bo]
+        start: 2026-03-02T09:00
+        turn: 1w
+    overrides:
+      - {person: cy, start: "2026-03-04T12:00:00Z", end: "2026-03-05T12:00:00Z"}
+"""
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> str:
+    path = tmp_path / "org.yaml"
+    path.write_text(SPEC, encoding="utf-8")
+    return str(path)
+
+
+def test_now_names_primary_and_secondary_until_when(run: Run, spec: str) -> None:
+    result = run("oncall", "now", "sre", "--spec", spec, "--at", "2026-03-10T08:00:00Z", "--json")
+    assert result.code == 0, result.err
+    answer = json.loads(result.out)
+    assert answer["primary"] == {
+        "who": "bo",
+        "until": "2026-03-16T08:00:00+00:00",
+        "from": "layer 1",
+    }
+    assert answer["secondary"]["who"] == "cy"
+    assert answer["secondary"]["until"] is None  # one member: no handoff in sight
+
+
+def test_now_for_a_group_uses_the_rotation_above_it_and_says_so(run: Run, spec: str) -> None:
+    result = run("oncall", "now", "OPS/DB", "--spec", spec, "--at", "2026-03-04T13:00:00Z")
+    assert result.code == 0, result.err
+    assert "OPS/DB has no rotation; the one of OPS, above it" in result.out
+    assert "primary: cy until 2026-03-05T12:00:00+00:00 (override)" in result.out
+
+
+def test_the_schedule_shows_handoffs_in_local_time_through_dst(run: Run, spec: str) -> None:
+    result = run(
+        "oncall", "schedule", "sre", "--spec", spec, "--from", "2026-03-23", "--to", "2026-04-07"
+    )
+    assert result.code == 0, result.err
+    # 09:00 Berlin both before (CET) and after (CEST) the 29 March transition.
+    assert "Mon 2026-03-23 09:00" in result.out
+    assert "Mon 2026-03-30 09:00" in result.out
+    assert "Mon 2026-04-06 09:00" in result.out
+    data = json.loads(
+        run(
+            "oncall",
+            "schedule",
+            "sre",
+            "--spec",
+            spec,
+            "--from",
+            "2026-03-23",
+            "--to",
+            "2026-04-07",
+            "--json",
+        ).out
+    )
+    starts = [segment["from"] for segment in data["segments"]]
+    assert "2026-03-23T08:00:00+00:00" in starts
+    assert "2026-03-30T07:00:00+00:00" in starts  # an hour earlier in UTC
+    assert data["gaps"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("now", "nope"), "'nope' is neither a rotation nor a group (rotations: sre)"),
+        (
+            ("schedule", "sre", "--from", "2026-03-05", "--to", "2026-03-01"),
+            "--to must be after --from",
+        ),
+        (("now", "sre", "--at", "tomorrow-ish"), "--at"),
+    ],
+)
+def test_bad_requests_are_one_line_errors(
+    run: Run, spec: str, args: tuple[str, ...], message: str
+) -> None:
+    result = run("oncall", *args, "--spec", spec)
+    assert result.code != 0
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
