@@ -17,9 +17,14 @@ groups:
     groups:
       - {code: DB, name: Databases}
 people:
-  - {id: ana, name: Ana}
+  - {id: ana, name: Ana, roles: [dba]}
   - {id: bo, name: Bo}
   - {id: cy, name: Cy}
+roles:
+  - {id: dba, name: Database Administrator}
+  - {id: netops, name: Network Engineer}
+catalog:
+  - {id: postgres, name: PostgreSQL, owner: OPS/DB}
 oncall:
   - id: sre
     name: SRE on call
@@ -49,8 +54,11 @@ def test_now_names_primary_and_secondary_until_when(run: Run, spec: str) -> None
     answer = json.loads(result.out)
     assert answer["primary"] == {
         "who": "bo",
+        "kind": "person",
+        "people": ["bo"],
         "until": "2026-03-16T08:00:00+00:00",
         "from": "layer 1",
+        "text": "bo",
     }
     assert answer["secondary"]["who"] == "cy"
     assert answer["secondary"]["until"] is None  # one member: no handoff in sight
@@ -95,7 +103,10 @@ def test_the_schedule_shows_handoffs_in_local_time_through_dst(run: Run, spec: s
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("now", "nope"), "'nope' is neither a rotation nor a group (rotations: sre)"),
+        (
+            ("now", "nope"),
+            "'nope' is neither a rotation, a group nor a catalog entry (rotations: sre)",
+        ),
         (
             ("schedule", "sre", "--from", "2026-03-05", "--to", "2026-03-01"),
             "--to must be after --from",
@@ -110,3 +121,28 @@ def test_bad_requests_are_one_line_errors(
     assert result.code != 0
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1, result.err
+
+
+def test_now_for_a_catalog_entry_asks_its_owners_rotation(run: Run, spec: str) -> None:
+    result = run("oncall", "now", "postgresql", "--spec", spec, "--at", "2026-03-10T08:00:00Z")
+    assert result.code == 0, result.err
+    assert "PostgreSQL is owned by OPS/DB; OPS/DB has no rotation; the one of OPS, above it" in (
+        result.out
+    )
+
+
+def test_a_role_on_call_is_named_with_the_people_who_hold_it(
+    run: Run, spec: str, tmp_path: Path
+) -> None:
+    path = Path(spec)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("members: [ana, bo]", "members: [Database Administrator, netops]"),
+        encoding="utf-8",
+    )
+    first = run("oncall", "now", "sre", "--spec", spec, "--at", "2026-03-03T08:00:00Z")
+    assert "primary: Database Administrator (role): ana until" in first.out, first.out
+    second = run("oncall", "now", "sre", "--spec", spec, "--at", "2026-03-10T08:00:00Z", "--json")
+    answer = json.loads(second.out)["primary"]
+    assert (answer["who"], answer["kind"], answer["people"]) == ("Network Engineer", "role", [])
+    assert answer["text"] == "Network Engineer (role; no person holds it)"

@@ -36,30 +36,44 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
 
 
 def _rotation(loaded: Loaded, target: str) -> tuple[Rotation, str]:
-    """The rotation ``target`` names (its id), or the one of the group it names, or of
-    the nearest group above it; with how it was found."""
-    rotations = loaded.org.oncall
-    for rotation in rotations:
-        if rotation.id == target or rotation.id.lower() == target.lower():
+    """The rotation ``target`` names: its id; else the rotation of the group it names,
+    or of the catalog entry's owner, or of the nearest group above; with how it was
+    found."""
+    for rotation in loaded.org.oncall:
+        if target.lower() == rotation.id.lower():
             return rotation, f"rotation {rotation.id}"
     resolution = loaded.index.resolve(target)
     if resolution.path:
-        by_group = {loaded.index.resolve(r.group).path: r for r in rotations if r.group is not None}
-        path: str = resolution.path
-        while True:
-            if path in by_group:
-                how = (
-                    f"the rotation of {path}"
-                    if path == resolution.path
-                    else f"{resolution.path} has no rotation; the one of {path}, above it"
+        return _of_group(loaded, resolution.path, "")
+    wanted = target.lower()
+    for entry in loaded.org.catalog:
+        if wanted in (entry.id.lower(), entry.name.lower()):
+            owner = loaded.index.resolve(entry.owner).path if entry.owner else None
+            if owner is None:
+                raise NotFoundError(
+                    f"catalog entry {entry.name!r} has no owner to be on call for it"
                 )
-                return by_group[path], how
-            if "/" not in path:
-                break
-            path = path.rsplit("/", 1)[0]
-        raise NotFoundError(f"no on-call rotation for group {resolution.path} or a group above it")
-    known = ", ".join(r.id for r in rotations) or "none in this spec"
-    raise NotFoundError(f"{target!r} is neither a rotation nor a group (rotations: {known})")
+            return _of_group(loaded, owner, f"{entry.name} is owned by {owner}; ")
+    known = ", ".join(r.id for r in loaded.org.oncall) or "none in this spec"
+    raise NotFoundError(
+        f"{target!r} is neither a rotation, a group nor a catalog entry (rotations: {known})"
+    )
+
+
+def _of_group(loaded: Loaded, group: str, prefix: str) -> tuple[Rotation, str]:
+    """The rotation of ``group``, or of the nearest group above it."""
+    by_group = {
+        loaded.index.resolve(r.group).path: r for r in loaded.org.oncall if r.group is not None
+    }
+    path = group
+    while True:
+        if path in by_group:
+            if path == group:
+                return by_group[path], f"{prefix}the rotation of {path}"
+            return by_group[path], f"{prefix}{group} has no rotation; the one of {path}, above it"
+        if "/" not in path:
+            raise NotFoundError(f"{prefix}no on-call rotation for {group} or a group above it")
+        path = path.rsplit("/", 1)[0]
 
 
 def _schedule(
@@ -79,7 +93,10 @@ def _schedule(
 
 @oncall_app.command("now")
 def now_command(
-    target: Annotated[str, typer.Argument(help="A rotation's id, or a group (code or path).")],
+    target: Annotated[
+        str,
+        typer.Argument(help="A rotation's id, a group (code or path) or a catalog entry."),
+    ],
     at: Annotated[
         str, typer.Option("--at", help="At this moment (ISO 8601 with offset; default now).")
     ] = "now",
@@ -88,6 +105,8 @@ def now_command(
 ) -> None:
     """Who is on call for TARGET: primary and secondary, until when, and how it was found.
     Exit 1 when nobody is."""
+    from orgplane.oncall.build import holder
+
     loaded = load(spec)
     rotation, how = _rotation(loaded, target)
     moment = parse_moment(at)
@@ -101,17 +120,25 @@ def now_command(
             continue
         # A holder with no handoff in sight (one member, no override) holds it on.
         until = None if current.end >= horizon else current.end.isoformat()
-        answer[tier] = {"who": current.member, "until": until, "from": current.source}
+        held = holder(loaded.org, current.member)
+        answer[tier] = {
+            "who": held.name,
+            "kind": held.kind,
+            "people": list(held.people),
+            "until": until,
+            "from": current.source,
+            "text": held.describe(),
+        }
     if as_json:
         print_raw(json.dumps(answer, indent=2, ensure_ascii=False))
     else:
         console = out()
         console.print(text(f"{rotation.name} ({how}), at {moment:%Y-%m-%d %H:%M} UTC"))
         for tier in ("primary", "secondary"):
-            held = answer[tier]
-            if isinstance(held, dict):
-                until = held["until"] or "further notice"
-                line = f"  {tier}: {held['who']} until {until} ({held['from']})"
+            row = answer[tier]
+            if isinstance(row, dict):
+                until = row["until"] or "further notice"
+                line = f"  {tier}: {row['text']} until {until} ({row['from']})"
             else:
                 line = f"  {tier}: nobody"
             console.print(text(line))

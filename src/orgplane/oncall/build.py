@@ -9,15 +9,16 @@ who holds a role is asked elsewhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from orgplane.model import OnCallLayer, OnCallWindow, Rotation
+from orgplane.model import OnCallLayer, OnCallWindow, Org, Rotation
 from orgplane.model.oncall import WEEKDAYS
 from orgplane.oncall.layers import Layer, Restriction, TurnUnit
 from orgplane.oncall.schedule import Override
 from orgplane.oncall.zones import zone_named
 
-__all__ = ["primary_layers", "rotation_overrides", "secondary_layers"]
+__all__ = ["Holder", "holder", "primary_layers", "rotation_overrides", "secondary_layers"]
 
 #: The Monday implied layers start from: any day long before a schedule is asked.
 _EPOCH = date(2000, 1, 3)
@@ -71,3 +72,34 @@ def _restriction(window: OnCallWindow) -> Restriction:
         time.fromisoformat(window.start),
         time.fromisoformat(window.end),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who a rotation's member is: a ``person``, a ``role`` (with the people who hold
+    it, maybe none), or ``unknown`` (neither; rule OP117 reports it)."""
+
+    name: str
+    kind: str
+    people: tuple[str, ...]
+
+    def describe(self) -> str:
+        if self.kind == "person":
+            return self.name
+        if self.kind == "role":
+            if self.people:
+                return f"{self.name} (role): {', '.join(self.people)}"
+            return f"{self.name} (role; no person holds it)"
+        return f"{self.name} (neither a person nor a role of the org)"
+
+
+def holder(org: Org, member: str) -> Holder:
+    """``member`` as the org knows them: a person by id, a role by id or name."""
+    if any(person.id == member for person in org.people):
+        return Holder(member, "person", (member,))
+    wanted = member.lower()
+    for role in org.roles:
+        if wanted in (role.id.lower(), role.name.lower()):
+            people = tuple(person.id for person in org.people if role.id in person.roles)
+            return Holder(role.name, "role", people)
+    return Holder(member, "unknown", ())
