@@ -11,7 +11,7 @@ from __future__ import annotations
 from orgplane.rules.builtin.catalog import CatalogCoverageRule, CatalogUnowned
 from orgplane.rules.builtin.dependencies import DependencyCycle
 from orgplane.rules.builtin.kpis import KpiUntyped
-from orgplane.rules.builtin.oncall import OnCallDefinition, OnCallMember
+from orgplane.rules.builtin.oncall import OnCallDefinition, OnCallMember, OnCallRoleUnheld
 from orgplane.rules.builtin.policies import (
     AuthorityBoundary,
     ForbiddenInterfaceRule,
@@ -46,6 +46,7 @@ def builtin_rules() -> list[Rule]:
         KpiUntyped(),
         OnCallDefinition(),
         OnCallMember(),
+        OnCallRoleUnheld(),
     ]
 
 

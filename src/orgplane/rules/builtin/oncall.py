@@ -11,12 +11,13 @@ from collections.abc import Iterable
 
 from dateutil.rrule import rrulestr
 
+from orgplane.model import Location, Role
 from orgplane.oncall.zones import UnknownZoneError, zone_named
 from orgplane.rules.builtin._common import BuiltinRule, cleandoc
 from orgplane.rules.finding import Finding, Severity
 from orgplane.rules.registry import RuleContext
 
-__all__ = ["OnCallDefinition", "OnCallMember"]
+__all__ = ["OnCallDefinition", "OnCallMember", "OnCallRoleUnheld"]
 
 
 class OnCallDefinition(BuiltinRule):
@@ -105,5 +106,63 @@ class OnCallMember(BuiltinRule):
                     f"{override.person!r}, who is not a person of the org",
                     override.location("person") or rotation.location("overrides", position),
                     hint="an override puts one person on call: name them by their id",
+                    subject=rotation.id,
+                )
+
+
+class OnCallRoleUnheld(BuiltinRule):
+    code = "OP118"
+    name = "oncall-role-unheld"
+    severity = Severity.WARNING
+    summary = "A rotation puts a role on call that no person of the org holds."
+    doc = cleandoc(
+        """
+        A rotation may name a role instead of people (`primary: Site Reliability
+        Engineer`, or a role among a layer's `members`): whoever holds the role is on
+        call. A role no person holds (no person lists it in `roles:`) pages nobody when
+        its turn comes, which is as bad as a gap in the schedule. The finding names the
+        role and points at where the rotation names it. Fix it by giving the role to the
+        people who hold it (`roles: [sre]` on each person), or by naming people instead.
+        Example: `primary: Site Reliability Engineer` with a role of that name that no
+        person holds reports the role.
+        """
+    )
+
+    def check(self, context: RuleContext) -> Iterable[Finding]:
+        org = context.org
+        people = {person.id for person in org.people}
+        held = {role_id for person in org.people for role_id in person.roles}
+        roles: dict[str, Role] = {}
+        for role in org.roles:
+            roles[role.id.lower()] = role
+            roles[role.name.lower()] = role
+        for rotation in org.oncall:
+            # The primary is on call only where no layer says otherwise.
+            named: list[tuple[str, Location | None]] = []
+            if not rotation.layers:
+                named.append((rotation.primary, rotation.location("primary")))
+            if rotation.secondary is not None:
+                named.append((rotation.secondary, rotation.location("secondary")))
+            for position, layer in enumerate(rotation.layers):
+                named += [
+                    (
+                        member,
+                        layer.location("members", index) or rotation.location("layers", position),
+                    )
+                    for index, member in enumerate(layer.members)
+                ]
+            reported: set[str] = set()
+            for name, location in named:
+                if name in people:
+                    continue
+                unheld = roles.get(name.lower())
+                if unheld is None or unheld.id in held or unheld.id in reported:
+                    continue
+                reported.add(unheld.id)
+                yield self.finding(
+                    f"on-call rotation {rotation.id} puts role {unheld.name!r} on call, "
+                    "which no person holds",
+                    location or rotation.location(),
+                    hint=f"add '{unheld.id}' to the roles of the people who hold it, or name people",
                     subject=rotation.id,
                 )
