@@ -105,12 +105,13 @@ def now_command(
 ) -> None:
     """Who is on call for TARGET: primary and secondary, until when, and how it was found.
     Exit 1 when nobody is."""
-    from orgplane.oncall.build import holder
+    from orgplane.oncall.build import Holders
 
     loaded = load(spec)
     rotation, how = _rotation(loaded, target)
     moment = parse_moment(at)
     horizon = moment + timedelta(days=400)
+    holders = Holders(loaded.org)
     answer: dict[str, object] = {"rotation": rotation.id, "at": moment.isoformat(), "how": how}
     for tier in ("primary", "secondary"):
         segments = _schedule(rotation, moment, horizon, secondary=tier == "secondary")
@@ -120,7 +121,7 @@ def now_command(
             continue
         # A holder with no handoff in sight (one member, no override) holds it on.
         until = None if current.end >= horizon else current.end.isoformat()
-        held = holder(loaded.org, current.member)
+        held = holders.of(current.member)
         answer[tier] = {
             "who": held.name,
             "kind": held.kind,

@@ -18,7 +18,7 @@ from orgplane.oncall.layers import Layer, Restriction, TurnUnit
 from orgplane.oncall.schedule import Override
 from orgplane.oncall.zones import zone_named
 
-__all__ = ["Holder", "holder", "primary_layers", "rotation_overrides", "secondary_layers"]
+__all__ = ["Holder", "Holders", "primary_layers", "rotation_overrides", "secondary_layers"]
 
 #: The Monday implied layers start from: any day long before a schedule is asked.
 _EPOCH = date(2000, 1, 3)
@@ -82,6 +82,8 @@ class Holder:
     name: str
     kind: str
     people: tuple[str, ...]
+    #: A role's id (what people list in their ``roles:``); empty for the others.
+    role_id: str = ""
 
     def describe(self) -> str:
         if self.kind == "person":
@@ -93,13 +95,21 @@ class Holder:
         return f"{self.name} (neither a person nor a role of the org)"
 
 
-def holder(org: Org, member: str) -> Holder:
-    """``member`` as the org knows them: a person by id, a role by id or name."""
-    if any(person.id == member for person in org.people):
-        return Holder(member, "person", (member,))
-    wanted = member.lower()
-    for role in org.roles:
-        if wanted in (role.id.lower(), role.name.lower()):
+class Holders:
+    """Who each name a rotation uses is, for one org: people by id, roles by id or name
+    (case-insensitive), each role with the people who hold it. Built once, asked often."""
+
+    def __init__(self, org: Org) -> None:
+        self._people = {person.id for person in org.people}
+        self._roles: dict[str, Holder] = {}
+        for role in org.roles:
             people = tuple(person.id for person in org.people if role.id in person.roles)
-            return Holder(role.name, "role", people)
-    return Holder(member, "unknown", ())
+            held = Holder(role.name, "role", people, role.id)
+            self._roles.setdefault(role.id.lower(), held)
+            self._roles.setdefault(role.name.lower(), held)
+
+    def of(self, member: str) -> Holder:
+        """``member`` as the org knows them: a person, a role, or ``unknown``."""
+        if member in self._people:
+            return Holder(member, "person", (member,))
+        return self._roles.get(member.lower()) or Holder(member, "unknown", ())

@@ -31,8 +31,11 @@ class TurnUnit(StrEnum):
     WEEKS = "weeks"
 
 
-_UNIT = {TurnUnit.HOURS: timedelta(hours=1), TurnUnit.DAYS: timedelta(days=1)}
-_UNIT[TurnUnit.WEEKS] = timedelta(weeks=1)
+_UNIT = {
+    TurnUnit.HOURS: timedelta(hours=1),
+    TurnUnit.DAYS: timedelta(days=1),
+    TurnUnit.WEEKS: timedelta(weeks=1),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,12 @@ that would leave a schedule wrong or impossible, at the field that says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from dateutil.rrule import rrulestr
 
-from orgplane.model import Location, Role
+from orgplane.model import Location, Rotation
+from orgplane.oncall.build import Holders
 from orgplane.oncall.zones import UnknownZoneError, zone_named
 from orgplane.rules.builtin._common import BuiltinRule, cleandoc
 from orgplane.rules.finding import Finding, Severity
@@ -84,22 +85,20 @@ class OnCallMember(BuiltinRule):
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         org = context.org
-        people = {person.id for person in org.people}
-        roles = {role.id.lower() for role in org.roles} | {r.name.lower() for r in org.roles}
+        holders = Holders(org)
         for rotation in org.oncall:
-            for position, layer in enumerate(rotation.layers):
-                for index, member in enumerate(layer.members):
-                    if member in people or member.lower() in roles:
-                        continue
-                    yield self.finding(
-                        f"on-call rotation {rotation.id}, layer {position + 1}: member "
-                        f"{member!r} is neither a person nor a role of the org",
-                        layer.location("members", index) or rotation.location("layers", position),
-                        hint="add them to 'people:' or 'roles:', or correct the name",
-                        subject=rotation.id,
-                    )
+            for position, member, location in _layer_members(rotation):
+                if holders.of(member).kind != "unknown":
+                    continue
+                yield self.finding(
+                    f"on-call rotation {rotation.id}, layer {position + 1}: member "
+                    f"{member!r} is neither a person nor a role of the org",
+                    location,
+                    hint="add them to 'people:' or 'roles:', or correct the name",
+                    subject=rotation.id,
+                )
             for position, override in enumerate(rotation.overrides):
-                if override.person in people:
+                if holders.of(override.person).kind == "person":
                     continue
                 yield self.finding(
                     f"on-call rotation {rotation.id}: override {position + 1} names "
@@ -129,40 +128,34 @@ class OnCallRoleUnheld(BuiltinRule):
     )
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
-        org = context.org
-        people = {person.id for person in org.people}
-        held = {role_id for person in org.people for role_id in person.roles}
-        roles: dict[str, Role] = {}
-        for role in org.roles:
-            roles[role.id.lower()] = role
-            roles[role.name.lower()] = role
-        for rotation in org.oncall:
+        holders = Holders(context.org)
+        for rotation in context.org.oncall:
             # The primary is on call only where no layer says otherwise.
             named: list[tuple[str, Location | None]] = []
             if not rotation.layers:
                 named.append((rotation.primary, rotation.location("primary")))
             if rotation.secondary is not None:
                 named.append((rotation.secondary, rotation.location("secondary")))
-            for position, layer in enumerate(rotation.layers):
-                named += [
-                    (
-                        member,
-                        layer.location("members", index) or rotation.location("layers", position),
-                    )
-                    for index, member in enumerate(layer.members)
-                ]
+            named += [(member, where) for _, member, where in _layer_members(rotation)]
             reported: set[str] = set()
             for name, location in named:
-                if name in people:
+                held = holders.of(name)
+                if held.kind != "role" or held.people or held.role_id in reported:
                     continue
-                unheld = roles.get(name.lower())
-                if unheld is None or unheld.id in held or unheld.id in reported:
-                    continue
-                reported.add(unheld.id)
+                reported.add(held.role_id)
                 yield self.finding(
-                    f"on-call rotation {rotation.id} puts role {unheld.name!r} on call, "
+                    f"on-call rotation {rotation.id} puts role {held.name!r} on call, "
                     "which no person holds",
                     location or rotation.location(),
-                    hint=f"add '{unheld.id}' to the roles of the people who hold it, or name people",
+                    hint=f"add '{held.role_id}' to the roles of the people who hold it, "
+                    "or name people",
                     subject=rotation.id,
                 )
+
+
+def _layer_members(rotation: Rotation) -> Iterator[tuple[int, str, Location | None]]:
+    """(layer position, member, where the member is written) of each layer member."""
+    for position, layer in enumerate(rotation.layers):
+        for index, member in enumerate(layer.members):
+            where = layer.location("members", index) or rotation.location("layers", position)
+            yield position, member, where
