@@ -11,6 +11,7 @@ invalid input (negative mode) refused with a 4xx.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import hypothesis
@@ -28,8 +29,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy.orm import Session
 
-from orgplane.store import create_engine
+from orgplane.store import create_engine, pages
 from orgplane.web import create_app
 from tests.api.conftest import DEV_SETTINGS, Server, examples_copy, serving
 
@@ -56,7 +58,24 @@ REAL_PATHS: dict[str, list[dict[str, str]]] = {
     "person": [{"org": "DIT", "person": "eng-1"}],
     "role": [{"org": "IOT", "role": "network-engineer"}],
     "entry": [{"org": "DIT", "entry": "airflow"}],
+    "rotation": [{"org": "PAGE", "rotation": "ops"}],
+    "page_id": [{"page_id": "c0ffee00-0000-4000-8000-000000000001"}],
+    "override_id": [{"org": "PAGE", "override_id": "1"}],
 }
+#: An org to page and override in (the examples have no rotation with people in it).
+PAGING_SPEC = """
+org: {code: PAGE, name: Paging}
+groups: [{code: OPS, name: Operations}]
+people:
+  - {id: ana, name: Ana, contacts: ["http://127.0.0.1:9/ana"]}
+  - {id: bo, name: Bo}
+oncall:
+  - {id: ops, name: Ops on call, group: OPS, primary: ana, secondary: bo}
+"""
+PAGE_BODIES: list[dict[str, Any]] = [{"target": "ops", "summary": "Disk full on db-1"}]
+OVERRIDE_BODIES: list[dict[str, Any]] = [
+    {"person": "bo", "start": "2030-01-01T00:00:00Z", "end": "2030-01-02T00:00:00Z"}
+]
 REAL_QUERIES: dict[str, list[tuple[str, str]]] = {
     "group": [("CIPO", "1B"), ("CIPO", "1D/D-1"), ("CIPO", "U-RE1"), ("DIT", "mlops-team")],
     "entry": [("DIT", "kafka"), ("DIT", "airflow")],
@@ -106,7 +125,36 @@ def server(
         examples_copy("sqlite", request, tmp_path_factory.mktemp("openapi")) as url,
         serving("sqlite", url, portal) as running,
     ):
+        _paging_data(running)
         yield running
+
+
+def _paging_data(server: Server) -> None:
+    """The PAGE org, a page with a known id and override 1, for the paging operations."""
+    headers = {**server.auth("editor"), "content-type": "application/yaml"}
+    applied = server.client.post("/api/apply", content=PAGING_SPEC, headers=headers)
+    assert applied.status_code == 200, applied.text
+    with Session(server.engine) as session:
+        pages.insert_page(
+            session,
+            page_id=REAL_PATHS["page_id"][0]["page_id"],
+            org_code="PAGE",
+            summary="Disk full",
+            target="ops",
+            component=None,
+            rotation_id="ops",
+            ladder={"policy": "ops", "name": "Ops", "rungs": [], "repeat": 0},
+            opened_at=datetime(2026, 3, 1, tzinfo=UTC),
+            opened_by="tests",
+        )
+        session.commit()
+    made = server.client.post(
+        "/api/orgs/PAGE/rotations/ops/overrides",
+        json=OVERRIDE_BODIES[0],
+        headers=server.auth("editor"),
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["id"] == 1
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +191,16 @@ def _cases(
         # the 4xx answers, and Hypothesis may never draw a later branch.
         if path == "/api/apply":
             strategies += [api_operation.as_strategy(body=spec) for spec in SPECS]
+        if path == "/api/orgs/{org}/pages" and method == "POST":
+            strategies += [
+                api_operation.as_strategy(path_parameters={"org": "PAGE"}, body=body)
+                for body in PAGE_BODIES
+            ]
+        if path.endswith("/overrides") and method == "POST":
+            strategies += [
+                api_operation.as_strategy(path_parameters=REAL_PATHS["rotation"][0], body=body)
+                for body in OVERRIDE_BODIES
+            ]
         if path.endswith("/measurements") and method == "POST":
             strategies += [
                 api_operation.as_strategy(path_parameters={"org": "CIPO"}, body=body)
@@ -150,7 +208,14 @@ def _cases(
             ]
         names = {p.name for p in api_operation.path_parameters}
         query_names = {p.name for p in api_operation.query}
-        key = next((n for n in ("ref", "person", "role", "entry", "org") if n in names), None)
+        key = next(
+            (
+                n
+                for n in ("ref", "person", "role", "entry", "rotation", "override_id", "page_id")
+                if n in names
+            ),
+            "org" if "org" in names else None,
+        )
         for values in REAL_PATHS.get(key or "", []):
             strategies.append(api_operation.as_strategy(path_parameters=values))
         for name in query_names & set(REAL_QUERIES):
@@ -202,7 +267,8 @@ def _answered(server: Server, operation: str, status: int) -> float:
 def test_every_answer_keeps_to_the_openapi_document(
     server: Server, schema: schemathesis.BaseSchema, operation: str
 ) -> None:
-    ok = 201 if operation.startswith("POST ") and operation.endswith("/measurements") else 200
+    created = ("/measurements", "/pages", "/overrides")
+    ok = 201 if operation.startswith("POST ") and operation.endswith(created) else 200
     before = _answered(server, operation, ok)
     _run(server, schema, operation, GenerationMode.POSITIVE, CONFORMANCE)
     assert _answered(server, operation, ok) > before, "no case got past the 4xx answers"

@@ -159,6 +159,10 @@ def _every_get(served: Server, org: str) -> list[tuple[str, dict[str, Any]]]:
         "person": people or ["nobody"],
         "role": roles,
         "entry": entries,
+        "rotation": [r["id"] for r in client.get(f"/api/orgs/{org}").json().get("oncall", [])]
+        or ["nobody"],
+        "page_id": [p["id"] for p in client.get(f"/api/orgs/{org}/pages").json()["items"]]
+        or ["c0ffee00"],
     }
     query_samples = {
         "entry": [*entries, "automation"],

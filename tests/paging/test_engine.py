@@ -78,10 +78,11 @@ def test_an_acknowledgement_stops_everything_pending(engine: SqlEngine) -> None:
     page_id = _open(engine, clock)
     _drain(worker)
     with Session(engine) as session:
-        page = page_service.acknowledge_page(
+        closed = page_service.acknowledge_page(
             session=session, page_id=page_id, actor="ana", now=clock()
         )
-    assert page.status == "acknowledged"
+    assert closed.page.status == "acknowledged"
+    assert closed.changed
     clock.advance(hours=3)
     _drain(worker)
     assert recorder.addresses() == ["http://hooks.test/ana"]
@@ -90,7 +91,8 @@ def test_an_acknowledgement_stops_everything_pending(engine: SqlEngine) -> None:
         again = page_service.acknowledge_page(
             session=session, page_id=page_id, actor="bo", now=clock()
         )
-        assert again.acknowledged_by == "ana"
+        assert again.page.acknowledged_by == "ana"
+        assert not again.changed
         page_service.resolve_page(session=session, page_id=page_id, actor="ana", now=clock())
         with pytest.raises(ConflictError, match="already resolved by ana"):
             page_service.acknowledge_page(session=session, page_id=page_id, actor="bo", now=clock())

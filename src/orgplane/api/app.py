@@ -30,6 +30,7 @@ from orgplane.api import (
     kpis,
     lookups,
     orgs,
+    pages,
     people,
 )
 from orgplane.api.deps import AppContext
@@ -90,7 +91,8 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     _document_problems(app)
     # Each router carries its own /api prefix, so a route's path (what /metrics labels
     # requests with) is the whole path the client calls.
-    for module in (orgs, groups, people, catalog, lookups, findings, applies, audit, kpis, health):
+    routers = (orgs, groups, people, catalog, lookups, findings, applies, audit, kpis, health)
+    for module in (*routers, pages):
         app.include_router(module.router)
     _no_slash_redirects(app)
     context: AppContext = app.state.orgplane

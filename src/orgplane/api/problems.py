@@ -69,7 +69,8 @@ _MEANING = {
     401: "No API token, or an unknown or revoked one (`WWW-Authenticate: Bearer`)",
     403: "The API token's role does not allow this",
     404: "No such org, group, person, role or entry",
-    409: "A group code that several groups share: name the group by its path",
+    409: "A group code that several groups share (name the group by its path), or a "
+    "page already resolved",
     413: "The request body is larger than the server accepts",
     422: "A parameter or the spec is invalid (`errors` lists each problem)",
     503: "The database does not answer, or its schema is not current",

@@ -20,11 +20,18 @@ from orgplane.cli.imports import import_command
 from orgplane.cli.init import init
 from orgplane.cli.kpis import kpi_app
 from orgplane.cli.oncall import oncall_app
+from orgplane.cli.overrides import (
+    cancel_override_command,
+    override_command,
+    overrides_command,
+)
 from orgplane.cli.owners import owners
+from orgplane.cli.pages import page_command, pages_app
 from orgplane.cli.scorecard import scorecard_command
 from orgplane.cli.serve import serve_command
 from orgplane.cli.tokens import token_app
 from orgplane.cli.validate import validate
+from orgplane.cli.worker import worker_command
 from orgplane.errors import OrgplaneError, SpecError
 from orgplane.settings import UnsafeSettingsError
 
@@ -62,7 +69,13 @@ def create_app() -> typer.Typer:
     app.add_typer(token_app, name="token")
     app.command("audit")(audit_command)
     app.add_typer(kpi_app, name="kpi")
+    oncall_app.command("override")(override_command)
+    oncall_app.command("overrides")(overrides_command)
+    oncall_app.command("cancel-override")(cancel_override_command)
     app.add_typer(oncall_app, name="oncall")
+    app.command("page")(page_command)
+    app.add_typer(pages_app, name="pages")
+    app.command("worker")(worker_command)
     app.command("scorecard")(scorecard_command)
     app.add_typer(demo_app, name="demo")
     app.add_typer(dev_app, name="dev")

@@ -22,20 +22,23 @@ from sqlalchemy.orm import Session
 from orgplane.errors import AuthenticationError, ConflictError, NotFoundError, UsageError
 from orgplane.oncall.directory import Directory
 from orgplane.oncall.escalation import Ladder
-from orgplane.store import audit, begin_write, pages, timers
+from orgplane.store import audit, begin_write, orgs, pages, timers
 from orgplane.store.org_model import org_model, snapshot_version
 from orgplane.store.pages import EventView, NotificationView, PageView
 
 __all__ = [
     "ACK_LINK_LIFETIME",
+    "Closed",
     "DirectoryCache",
     "PageDetail",
     "ack_token",
     "acknowledge_page",
     "check_ack_token",
+    "default_org",
     "get_page_detail",
     "list_org_pages",
     "open_page",
+    "org_for",
     "resolve_page",
 ]
 
@@ -66,10 +69,60 @@ class DirectoryCache:
 
 
 @dataclass(frozen=True, slots=True)
+class Closed:
+    """A page after an acknowledgement or resolution; ``changed`` is ``False`` when it
+    had been acknowledged already (the first acknowledgement stands)."""
+
+    page: PageView
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PageDetail:
     page: PageView
     events: list[EventView]
     notifications: list[NotificationView]
+
+
+def default_org(session: Session, org_code: str | None) -> str:
+    """``org_code`` if the database has it, else its only org."""
+    codes = [org.code for org in orgs.list_orgs(session)]
+    if org_code is not None:
+        if org_code not in codes:
+            raise NotFoundError(f"no org {org_code!r} in the database")
+        return org_code
+    if len(codes) == 1:
+        return codes[0]
+    if not codes:
+        raise NotFoundError("the database holds no org yet: apply a spec first")
+    raise UsageError(f"the database holds several orgs ({', '.join(codes)}): name one with --org")
+
+
+def org_for(
+    session: Session, *, org_code: str | None, target: str, directories: DirectoryCache
+) -> str:
+    """The org a page of ``target`` is for: ``org_code``, else the only org, else the
+    one org that knows ``target``."""
+    codes = [org.code for org in orgs.list_orgs(session)]
+    if org_code is not None:
+        if org_code not in codes:
+            raise NotFoundError(f"no org {org_code!r} in the database")
+        return org_code
+    if not codes:
+        raise NotFoundError("the database holds no org yet: apply a spec first")
+    if len(codes) == 1:
+        return codes[0]
+    knowing = []
+    for code in codes:
+        try:
+            directories.get(session, code).page_target(target)
+        except NotFoundError:
+            continue
+        knowing.append(code)
+    if len(knowing) == 1:
+        return knowing[0]
+    where = ", ".join(knowing or codes)
+    raise UsageError(f"{target!r} may be paged in several orgs ({where}): name one with --org")
 
 
 def describe_ladder(ladder: Ladder) -> str:
@@ -83,7 +136,7 @@ def describe_ladder(ladder: Ladder) -> str:
 def open_page(
     *,
     session: Session,
-    org_code: str,
+    org_code: str | None,
     target: str,
     summary: str,
     component: str | None = None,
@@ -100,7 +153,9 @@ def open_page(
         raise UsageError(f"the summary is {len(summary)} characters; at most {_SUMMARY_LIMIT}")
     try:
         begin_write(session)
-        directory = (directories or DirectoryCache()).get(session, org_code)
+        directories = directories or DirectoryCache()
+        org_code = org_for(session, org_code=org_code, target=target, directories=directories)
+        directory = directories.get(session, org_code)
         found = directory.page_target(target, component=component)
         page_id = str(uuid.uuid4())
         ladder = found.ladder
@@ -157,7 +212,7 @@ def _close(
     now: datetime,
     via: str,
     to: str,
-) -> PageView:
+) -> Closed:
     try:
         begin_write(session)
         page = pages.lock_page(session, page_id)
@@ -170,7 +225,7 @@ def _close(
             )
         if page.status == to:  # acknowledged twice: the first one stands
             session.rollback()
-            return page
+            return Closed(page, changed=False)
         values: dict[str, object] = {"status": to, f"{to}_at": now, f"{to}_by": actor}
         if to == "resolved" and page.acknowledged_at is None:
             values.update(acknowledged_at=now, acknowledged_by=actor)
@@ -201,7 +256,7 @@ def _close(
         closed = pages.get_page(session, page_id)
         assert closed is not None
         session.commit()
-        return closed
+        return Closed(closed, changed=True)
     except BaseException:
         session.rollback()
         raise
@@ -209,7 +264,7 @@ def _close(
 
 def acknowledge_page(
     *, session: Session, page_id: str, actor: str, now: datetime, via: str = "cli"
-) -> PageView:
+) -> Closed:
     """Acknowledge the page: its ladder stops, nothing more is sent. Acknowledging
     again changes nothing; a resolved page cannot be (``ConflictError``)."""
     return _close(
@@ -219,7 +274,7 @@ def acknowledge_page(
 
 def resolve_page(
     *, session: Session, page_id: str, actor: str, now: datetime, via: str = "cli"
-) -> PageView:
+) -> Closed:
     """Resolve the page (acknowledging it, if nobody had)."""
     return _close(session=session, page_id=page_id, actor=actor, now=now, via=via, to="resolved")
 
