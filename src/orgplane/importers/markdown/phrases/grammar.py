@@ -1,7 +1,7 @@
 """Small phrase grammars of org documents: codes and names, dependency phrases, lists
 and governance statements (``planning`` has the staffing and planning ones).
 
-Pure functions over strings; imports only ``importers.words``. Recognition goes by the
+Pure functions over strings; imports only ``importers.markdown.phrases.words``. Recognition goes by the
 *shape* of a phrase (a code token, an arrow, "from"/"with"/"to"), never by the sample
 documents' exact words. Every parser returns None (or an empty list) for text that does
 not have its shape, and never raises.
@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from orgplane.importers.words import plain
+from orgplane.importers.markdown.phrases.words import plain
 
 __all__ = [
     "CodeName",

@@ -1,18 +1,22 @@
 """Reading tables: breakdown tables of squads and units, role registries, KPI tables.
 
-Imports ``importers.context``, ``importers.draft``, ``importers.columns``,
-``importers.phrases``, ``importers.teams`` and ``importers.markdown``. A column's
-meaning comes from its header words (``importers.columns``).
+Imports ``importers.markdown.context``, ``importers.markdown.draft``, ``importers.markdown.structure.columns``,
+``importers.markdown.phrases.grammar``, ``importers.markdown.facts.teams`` and ``importers.markdown.document``. A column's
+meaning comes from its header words (``importers.markdown.structure.columns``).
 """
 
 from __future__ import annotations
 
-from orgplane.importers.columns import Column, classify_columns, header_words
-from orgplane.importers.context import DocumentReader
-from orgplane.importers.draft import KINDS, Draft, add_unique, clean, deeper
-from orgplane.importers.markdown import Cell, Table
-from orgplane.importers.phrases import parse_dependencies, split_code_name, split_list
-from orgplane.importers.teams import kpi_rows, role_rows, task_rows
+from orgplane.importers.markdown.context import DocumentReader
+from orgplane.importers.markdown.document import Cell, Table
+from orgplane.importers.markdown.draft import KINDS, Draft, add_unique, clean, deeper
+from orgplane.importers.markdown.facts.teams import kpi_rows, role_rows, task_rows
+from orgplane.importers.markdown.phrases.grammar import (
+    parse_dependencies,
+    split_code_name,
+    split_list,
+)
+from orgplane.importers.markdown.structure.columns import Column, classify_columns, header_words
 
 __all__ = ["TableReader"]
 

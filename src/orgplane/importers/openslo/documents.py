@@ -4,7 +4,7 @@ Imports ``spec.reader`` (values that remember their file:line:col), ``model`` an
 ``errors``. A file is a YAML stream of any number of documents; each is read on its own
 with the positions of the file. The field accessors here read a document's values and
 raise ``DocumentError`` at the value's position; ``index_file`` collects the Services,
-SLIs and DataSources of the files imported, by name (``importers.openslo`` uses them).
+SLIs and DataSources of the files imported, by name (``importers.openslo.importer`` uses them).
 """
 
 from __future__ import annotations

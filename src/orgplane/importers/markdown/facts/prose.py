@@ -1,8 +1,8 @@
 """Reading prose: planning rules in list items, labelled policy paragraphs ("Change
 Types: …"), planned headcounts, roadmap phases.
 
-Imports ``importers.context``, ``importers.draft``, ``importers.markdown``,
-``importers.phrases`` and ``importers.rules_text``.
+Imports ``importers.markdown.context``, ``importers.markdown.draft``, ``importers.markdown.document``,
+``importers.markdown.phrases.grammar`` and ``importers.markdown.facts.rules_text``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgplane.importers.columns import header_words
-from orgplane.importers.context import DocumentReader
-from orgplane.importers.draft import Draft, OrgDraft, add_unique, clean
-from orgplane.importers.markdown import (
+from orgplane.importers.markdown.context import DocumentReader
+from orgplane.importers.markdown.document import (
     Document,
     Heading,
     ListBlock,
@@ -21,10 +19,8 @@ from orgplane.importers.markdown import (
     Paragraph,
     Table,
 )
-from orgplane.importers.phrases import slug, split_list
-from orgplane.importers.planning import parse_review_sentence
-from orgplane.importers.report import ImportReport
-from orgplane.importers.rules_text import (
+from orgplane.importers.markdown.draft import Draft, OrgDraft, add_unique, clean
+from orgplane.importers.markdown.facts.rules_text import (
     approvers,
     cadences,
     career_ladder,
@@ -33,6 +29,10 @@ from orgplane.importers.rules_text import (
     labelled,
     team_rule,
 )
+from orgplane.importers.markdown.phrases.grammar import slug, split_list
+from orgplane.importers.markdown.phrases.planning import parse_review_sentence
+from orgplane.importers.markdown.structure.columns import header_words
+from orgplane.importers.report import ImportReport
 
 __all__ = ["ProseReader", "flatten", "item_ends", "meaning"]
 

@@ -1,6 +1,6 @@
 """A parser for the charts org documents draw in code blocks: org charts and flow charts.
 
-Pure; imports only ``importers.boxtree`` (to leave indented trees to it). Where ``boxtree`` reads indented trees (``├──``), this reads
+Pure; imports only ``importers.markdown.structure.boxtree`` (to leave indented trees to it). Where ``boxtree`` reads indented trees (``├──``), this reads
 two-dimensional drawings: labels (plain text, or boxes drawn with corners) joined by
 connector lines and arrows. It reads the shape, not the words:
 
@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from orgplane.importers.boxtree import looks_like_tree
+from orgplane.importers.markdown.structure.boxtree import looks_like_tree
 
 __all__ = ["Chart", "ChartNode", "parse_chart"]
 

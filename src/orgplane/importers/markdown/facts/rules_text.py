@@ -2,7 +2,7 @@
 approvers, review cadences, roles with headcount ranges, career ladders, and planning
 rules written as sentences.
 
-Pure; imports ``importers.phrases`` and ``importers.planning`` (the grammars) and only
+Pure; imports ``importers.markdown.phrases.grammar`` and ``importers.markdown.phrases.planning`` (the grammars) and only
 shapes their results. Each reader takes the text after a label ("Change Types:
 Standard (low-risk, pre-approved), …") and returns plain data, or None when the text
 does not have that shape.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgplane.importers.phrases import slug, split_list
-from orgplane.importers.planning import (
+from orgplane.importers.markdown.phrases.grammar import slug, split_list
+from orgplane.importers.markdown.phrases.planning import (
     parse_approvers,
     parse_cadences,
     parse_change_types,

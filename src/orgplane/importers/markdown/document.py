@@ -1,8 +1,8 @@
 """Markdown documents as blocks with line numbers: headings, paragraphs, tables, lists,
 code blocks, quotes — parsed by markdown-it-py (CommonMark + GFM tables).
 
-Imports markdown-it-py, ``orgplane.errors``, ``spec.reader`` and ``importers.mdparser``,
-``importers.inline`` and ``gcpause``. Inline markup is reduced to plain text;
+Imports markdown-it-py, ``orgplane.errors``, ``spec.reader`` and ``importers.markdown.parser``,
+``importers.markdown.inline`` and ``gcpause``. Inline markup is reduced to plain text;
 a bold run that starts a cell or list item is kept apart, because documents put a
 group's code and name there (``**A-1 Procurement**``).
 """
@@ -18,8 +18,8 @@ from markdown_it.token import Token
 
 from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.gcpause import paused_gc
-from orgplane.importers.inline import InlineReader
-from orgplane.importers.mdparser import TABLE, TableRow, markdown_parser
+from orgplane.importers.markdown.inline import InlineReader
+from orgplane.importers.markdown.parser import TABLE, TableRow, markdown_parser
 from orgplane.spec.reader import decode_text
 
 __all__ = [

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import re
 
-from orgplane.importers.boxtree import TreeNode, looks_like_tree, parse_box_tree
-from orgplane.importers.charts import Chart, parse_chart
-from orgplane.importers.diagrams import DiagramReader
-from orgplane.importers.draft import Draft, OrgDraft, add_unique, clean
-from orgplane.importers.markdown import (
+from orgplane.importers.markdown.charts.diagrams import DiagramReader
+from orgplane.importers.markdown.charts.parser import Chart, parse_chart
+from orgplane.importers.markdown.document import (
     Block,
     CodeBlock,
     Document,
@@ -29,17 +27,19 @@ from orgplane.importers.markdown import (
     Section,
     Table,
 )
-from orgplane.importers.phrases import (
+from orgplane.importers.markdown.draft import Draft, OrgDraft, add_unique, clean
+from orgplane.importers.markdown.facts.prose import ProseReader, flatten, item_ends
+from orgplane.importers.markdown.facts.teams import rotation, template
+from orgplane.importers.markdown.phrases.grammar import (
     parse_authority,
     parse_forbidden_interface,
     slug,
     split_code_name,
 )
-from orgplane.importers.prose import ProseReader, flatten, item_ends
+from orgplane.importers.markdown.structure.boxtree import TreeNode, looks_like_tree, parse_box_tree
+from orgplane.importers.markdown.structure.tables import TableReader
+from orgplane.importers.markdown.structure.trees import TreeReader
 from orgplane.importers.report import ImportReport
-from orgplane.importers.tables import TableReader
-from orgplane.importers.teams import rotation, template
-from orgplane.importers.trees import TreeReader
 
 __all__ = ["build"]
 

@@ -1,8 +1,8 @@
 """Reading the charts of a document: org charts become people, members and reporting
 lines; flow charts become workflows.
 
-Imports ``importers.charts``, ``importers.context``, ``importers.draft``,
-``importers.markdown`` and ``importers.phrases``. What a chart is about comes from
+Imports ``importers.markdown.charts.parser``, ``importers.markdown.context``, ``importers.markdown.draft``,
+``importers.markdown.document`` and ``importers.markdown.phrases.grammar``. What a chart is about comes from
 its labels (do they name the document's groups or roles?) and its section's title
 words (a "flow", "path" or "process"), never from the sample documents' strings.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgplane.importers.charts import Chart, ChartNode
-from orgplane.importers.context import DocumentReader
-from orgplane.importers.draft import Draft, add_unique, match_name
-from orgplane.importers.markdown import CodeBlock
-from orgplane.importers.phrases import slug
+from orgplane.importers.markdown.charts.parser import Chart, ChartNode
+from orgplane.importers.markdown.context import DocumentReader
+from orgplane.importers.markdown.document import CodeBlock
+from orgplane.importers.markdown.draft import Draft, add_unique, match_name
+from orgplane.importers.markdown.phrases.grammar import slug
 
 __all__ = ["DiagramReader"]
 

@@ -1,18 +1,18 @@
 """Reading box-drawing trees: groups, their units, and itemized responsibilities and KPIs.
 
-Imports ``importers.context``, ``importers.draft``, ``importers.boxtree``,
-``importers.phrases`` and ``importers.markdown``.
+Imports ``importers.markdown.context``, ``importers.markdown.draft``, ``importers.markdown.structure.boxtree``,
+``importers.markdown.phrases.grammar`` and ``importers.markdown.document``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orgplane.importers.boxtree import TreeNode, parse_box_tree
-from orgplane.importers.context import DocumentReader
-from orgplane.importers.draft import Draft, add_unique, clean, deeper, same_name
-from orgplane.importers.markdown import CodeBlock
-from orgplane.importers.phrases import parse_inline_list, split_code_name
+from orgplane.importers.markdown.context import DocumentReader
+from orgplane.importers.markdown.document import CodeBlock
+from orgplane.importers.markdown.draft import Draft, add_unique, clean, deeper, same_name
+from orgplane.importers.markdown.phrases.grammar import parse_inline_list, split_code_name
+from orgplane.importers.markdown.structure.boxtree import TreeNode, parse_box_tree
 
 __all__ = ["TreeReader"]
 

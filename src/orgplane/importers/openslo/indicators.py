@@ -1,6 +1,6 @@
 """OpenSLO indicators: DataSources, metric sources, SLIs and the measures they become.
 
-Imports ``importers.openslo_documents`` (documents and their field accessors), ``model``
+Imports ``importers.openslo.documents`` (documents and their field accessors), ``model``
 and pydantic. An SLI is a ratio of good or bad events, or a threshold; a Prometheus
 metric source becomes a ``prometheus`` measure with the server's url (from the
 ``DataSource`` it references, else ``spec.url``, else the only Prometheus DataSource of
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from orgplane.importers.openslo_documents import (
+from orgplane.importers.openslo.documents import (
     DocumentIndex,
     NamedDocument,
     OpenSloFile,

@@ -1,12 +1,12 @@
 """What every part of the importer's reading shares: the draft, the report, the document.
 
-Imports ``importers.draft``, ``importers.markdown``, ``importers.report`` and ``model``.
+Imports ``importers.markdown.draft``, ``importers.markdown.document``, ``importers.report`` and ``model``.
 """
 
 from __future__ import annotations
 
-from orgplane.importers.draft import OrgDraft
-from orgplane.importers.markdown import Document
+from orgplane.importers.markdown.document import Document
+from orgplane.importers.markdown.draft import OrgDraft
 from orgplane.importers.report import ImportReport
 from orgplane.model import Location
 

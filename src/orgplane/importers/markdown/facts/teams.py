@@ -1,7 +1,7 @@
 """Recognizers for the parts of team documents: role registries and rosters, KPI
 tables, message templates, on-call blocks and gate checklists.
 
-Pure; imports ``importers.markdown``, ``importers.columns`` and ``importers.phrases``.
+Pure; imports ``importers.markdown.document``, ``importers.markdown.structure.columns`` and ``importers.markdown.phrases.grammar``.
 Each recognizer returns plain data or None; the builder decides where it lands.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgplane.importers.columns import header_words
-from orgplane.importers.markdown import Table
-from orgplane.importers.phrases import slug, split_list
+from orgplane.importers.markdown.document import Table
+from orgplane.importers.markdown.phrases.grammar import slug, split_list
+from orgplane.importers.markdown.structure.columns import header_words
 
 __all__ = ["kpi_rows", "role_rows", "rotation", "task_rows", "template"]
 

@@ -1,7 +1,7 @@
 """Turn an import draft into a validated ``Org``: resolve dependency targets, choose
 between the documents' two renderings of the same facts, and write the policies.
 
-Imports ``importers.draft``, ``importers.phrases``, ``importers.report``,
+Imports ``importers.markdown.draft``, ``importers.markdown.phrases.grammar``, ``importers.report``,
 ``importers.textlimit`` and ``model``.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orgplane.importers.draft import Draft, OrgDraft, match_name
-from orgplane.importers.phrases import authority_terms, slug
+from orgplane.importers.markdown.draft import Draft, OrgDraft, match_name
+from orgplane.importers.markdown.phrases.grammar import authority_terms, slug
 from orgplane.importers.report import ImportReport
 from orgplane.importers.textlimit import bound_texts, cut_too_long
 from orgplane.model import Org

@@ -2,7 +2,7 @@
 types and their approvers, and team rules written as sentences (lead threshold, on-call
 depth, rotation period, hiring cadence, build cycles, roadmap weeks).
 
-Pure functions over strings; imports ``importers.words`` and ``importers.phrases``.
+Pure functions over strings; imports ``importers.markdown.phrases.words`` and ``importers.markdown.phrases.grammar``.
 Recognition goes by the *shape* of a phrase (a number before "-deep", "every N weeks"),
 never by the sample documents' exact words. Every parser returns None (or an empty
 list) for text that does not have its shape, and never raises.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from orgplane.importers.phrases import slug, split_list
-from orgplane.importers.words import COUNT, KINDS, count, kind, name_paren, plain
+from orgplane.importers.markdown.phrases.grammar import slug, split_list
+from orgplane.importers.markdown.phrases.words import COUNT, KINDS, count, kind, name_paren, plain
 
 __all__ = [
     "Cadence",

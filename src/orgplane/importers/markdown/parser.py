@@ -8,7 +8,7 @@ neither changing what is read:
   own GFM table rule (see ``_table``);
 - inline text is not parsed up front (no ``inline`` core rule, nor ``text_join``, which
   only merges the inline rule's text tokens): the document model reads it where it is
-  used (``importers.inline``), most of it without markdown-it's inline parser.
+  used (``importers.markdown.inline``), most of it without markdown-it's inline parser.
 """
 
 from __future__ import annotations

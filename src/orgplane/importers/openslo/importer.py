@@ -37,7 +37,7 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from orgplane.errors import Diagnostic
-from orgplane.importers.openslo_documents import (
+from orgplane.importers.openslo.documents import (
     ALERT_KINDS,
     API_VERSIONS,
     DocumentError,
@@ -58,21 +58,21 @@ from orgplane.importers.openslo_documents import (
     read_openslo_text,
     required_text,
 )
-from orgplane.importers.openslo_groups import ServiceGroups
-from orgplane.importers.openslo_indicators import (
+from orgplane.importers.openslo.groups import ServiceGroups
+from orgplane.importers.openslo.indicators import (
     Indicator,
     IndicatorContext,
     alpha_ratio_indicator,
     shared_indicator,
     valid_measure,
 )
-from orgplane.importers.openslo_objectives import (
+from orgplane.importers.openslo.objectives import (
     KpiDraft,
     built_objective,
     comparator_family,
     objective_agrees,
 )
-from orgplane.importers.openslo_windows import duration_step, time_window
+from orgplane.importers.openslo.windows import duration_step, time_window
 from orgplane.importers.report import ImportReport
 from orgplane.kpis import Comparator, parse_objective, render_objective
 from orgplane.kpis.identity import slugify

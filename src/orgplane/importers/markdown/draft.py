@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgplane.importers.phrases import DepPhrase
+from orgplane.importers.markdown.phrases.grammar import DepPhrase
 
 __all__ = [
     "KINDS",

@@ -1,7 +1,7 @@
 """Where the KPIs of OpenSLO services go: an existing group of the org, or a new one.
 
-Imports ``importers.openslo_documents`` (the documents indexed, annotations, errors),
-``importers.openslo_objectives`` (the KPI drafts), ``kpis`` and ``model``. A service
+Imports ``importers.openslo.documents`` (the documents indexed, annotations, errors),
+``importers.openslo.objectives`` (the KPI drafts), ``kpis`` and ``model``. A service
 names its group by the ``orgplane.dev/path`` or ``/code`` annotation of its Service,
 else by a group whose code is the service name, else a new group is made once.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 
-from orgplane.importers.openslo_documents import (
+from orgplane.importers.openslo.documents import (
     DocumentIndex,
     NamedDocument,
     error_at,
     field_text,
     orgplane_annotations,
 )
-from orgplane.importers.openslo_objectives import KpiDraft
+from orgplane.importers.openslo.objectives import KpiDraft
 from orgplane.kpis import parse_objective
 from orgplane.kpis.identity import kpi_ids, slugify
 from orgplane.model import Group, Org

@@ -1,6 +1,6 @@
 """OpenSLO time windows → KPI windows: rolling and calendar windows, durations.
 
-Imports ``importers.openslo_documents`` (field accessors) and ``model``. A rolling
+Imports ``importers.openslo.documents`` (field accessors) and ``model``. A rolling
 window keeps its length (months, quarters and years in days); a calendar window is one
 of orgplane's (month, quarter, year, shift), with a note when its start or time zone
 differs from orgplane's.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from orgplane.importers.openslo_documents import (
+from orgplane.importers.openslo.documents import (
     error_at,
     field_flag,
     field_items,
