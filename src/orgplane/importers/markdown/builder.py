@@ -30,6 +30,7 @@ from orgplane.importers.markdown.document import (
 from orgplane.importers.markdown.draft import Draft, OrgDraft, add_unique, clean
 from orgplane.importers.markdown.facts.prose import ProseReader, flatten, item_ends
 from orgplane.importers.markdown.facts.teams import rotation, template
+from orgplane.importers.markdown.named import NamedReader, read_outline, reads_codes
 from orgplane.importers.markdown.phrases.grammar import (
     parse_authority,
     parse_forbidden_interface,
@@ -347,5 +348,21 @@ def build(documents: list[Document], report: ImportReport) -> OrgDraft:
     org = OrgDraft()
     for doc in documents:
         report.documents.append(doc.path)
-        _Builder(org, report, doc).run()
+        reading = None if reads_codes(doc) else read_outline(doc)
+        if reading is not None:
+            NamedReader(org, report, doc, reading).run()
+        else:
+            _Builder(org, report, doc).run()
+            report.structures[doc.path] = _structures(report, doc.path)
     return org
+
+
+def _structures(report: ImportReport, path: str) -> list[str]:
+    """What the coded reader read a document's groups from, by the claims it made."""
+    kinds = {c.kind for c in report.claims if c.location.file == path}
+    found = []
+    if "group" in kinds:
+        found.append("codes")
+    if {"unit", "squad"} & kinds or "group" in kinds:
+        found.append("breakdown tables and trees")
+    return found or ["none (team document)"]
