@@ -198,11 +198,18 @@ class NamedReader(DocumentReader):
         self._make_drafts()
         parent_of = {id(child): s for s in self.doc.sections() for child in s.children}
         group_sections = self.reading.sections
+        facts_sections = {
+            id(child)
+            for node in outline.nodes.values()
+            for piece in node.pieces
+            if piece.kind == "section"
+            for child in piece.value[1]
+        }
         for section in self.doc.sections():
             owner = self._owner(section, parent_of)
             if section.heading is not None:
                 self._heading(section.heading, section, owner)
-            if id(section) in group_sections:
+            if id(section) in group_sections or id(section) in facts_sections:
                 continue  # read with its group
             self._loose_blocks(section.blocks, owner)
         for node in outline.nodes.values():
@@ -322,12 +329,13 @@ class NamedReader(DocumentReader):
         self.claim(block.line, "note", self._target(owner), block.text, block.end_line)
 
     def _sentence_item(self, item: ListItem, owner: Node | None) -> None:
-        self._rule(item.text, owner, item.line)
+        typed = self._rule(item.text, owner, item.line)
         for said in read_sentences(item.text):
             subject = self._subject(said.subject, owner, item.line, quiet=True)
             if subject is not None:
                 self._apply(subject, said.facts, item.line, item.line, item.text)
-        if True:
+                typed = True
+        if not typed:
             self._note(owner, item.line, item.text)
 
     def _rule(self, sentence: str, owner: Node | None, line: int) -> bool:
