@@ -125,3 +125,17 @@ def test_a_table_whose_group_column_is_mostly_empty() -> None:
 
 def test_fixture_documents_are_where_the_scorer_looks() -> None:
     assert all(Path(p).with_suffix(".key.yaml").exists() for p in COMPANIES.glob("*.md"))
+
+
+def test_a_paragraph_of_labels_and_sentences_gives_both() -> None:
+    result = _import(
+        "# Org\n\n## Risk\n\n**Engineering Manager:** Omar Ali\nRisk scores payments. "
+        "It depends on Ledger for balances.\n\n## Ledger\n\n**Tech Lead:** Ana Pop\nSLOs:\n\n"
+        "- ledger write p99 < 50 ms\n"
+    )
+    groups = dict(result.org.walk())
+    risk, ledger = groups["risk"], groups["ledger"]
+    assert risk.leads == ["omar-ali"]
+    assert [(d.target, d.provides) for d in risk.dependencies] == [("ledger", "balances")]
+    assert ledger.leads == ["ana-pop"]
+    assert [k.text for k in ledger.kpis] == ["ledger write p99 < 50 ms"]

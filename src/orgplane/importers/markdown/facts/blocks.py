@@ -136,15 +136,20 @@ def facts_of_blocks(
                 next_label = kind
                 found.append(Found(SELF, Facts(), block.line, block.end_line, block.text))
             else:
-                labelled = [_labelled_line(line) for line in lines]
-                if labelled and all(f is not None for f in labelled):
-                    facts = Facts()
-                    for f in labelled:
-                        assert f is not None
-                        facts.extend(f)
+                facts, prose = Facts(), []
+                for number, line in enumerate(lines):
+                    labelled = _labelled_line(line)
+                    kind = is_label_line(line) if line.rstrip().endswith(":") else None
+                    if labelled is not None:
+                        facts.extend(labelled)
+                    elif kind is not None and number == len(lines) - 1:
+                        next_label = kind  # "SLOs:" closing the paragraph: the list below
+                    else:
+                        prose.append(line)
+                if facts.any() or facts.about or facts.sizes or facts.code or next_label:
                     found.append(Found(SELF, facts, block.line, block.end_line, block.text))
-                else:
-                    said = read_sentences(block.text)
+                if prose:
+                    said = read_sentences(" ".join(prose))
                     found.extend(
                         Found(s.subject, s.facts, block.line, block.end_line, block.text)
                         for s in said
