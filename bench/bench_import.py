@@ -18,10 +18,10 @@ import random
 import time
 
 from orgplane.gcpause import paused_gc
-from orgplane.importers.assemble import to_org
-from orgplane.importers.builder import build
-from orgplane.importers.markdown import parse_markdown
-from orgplane.importers.mdparser import markdown_parser
+from orgplane.importers.markdown.assemble import to_org
+from orgplane.importers.markdown.builder import build
+from orgplane.importers.markdown.document import parse_markdown
+from orgplane.importers.markdown.parser import markdown_parser
 from orgplane.importers.report import ImportReport
 from orgplane.importers.service import import_documents
 

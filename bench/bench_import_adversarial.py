@@ -20,7 +20,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from orgplane.importers.markdown import parse_markdown
+from orgplane.importers.markdown.document import parse_markdown
 from orgplane.importers.service import import_documents
 
 _HEAD = "# Org\n\n## 1A Platform\n\n"

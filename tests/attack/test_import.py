@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from orgplane.importers.markdown.structure.trees import MAX_TREE_DEPTH
 from orgplane.importers.service import ImportResult, import_paths
 from orgplane.importers.textlimit import MAX_TEXT
-from orgplane.importers.trees import MAX_TREE_DEPTH
 from tests.cli_run import Run
 
 _HEAD = "# Org\n\n## 1A Platform\n\n"

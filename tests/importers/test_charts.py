@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orgplane.importers.charts import Chart, parse_chart
+from orgplane.importers.markdown.charts.parser import Chart, parse_chart
 
 
 def _edges(chart: Chart) -> set[tuple[str, str]]:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from orgplane.exporters.markdown import export_markdown
-from orgplane.importers.markdown import parse_markdown
+from orgplane.importers.markdown.document import parse_markdown
 from orgplane.importers.service import ImportResult, import_documents, import_paths
 from orgplane.model import Org, OrgIndex
 from orgplane.rules import default_registry

@@ -7,8 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgplane.importers.inline import InlineReader
-from orgplane.importers.markdown import (
+from orgplane.importers.markdown.document import (
     CodeBlock,
     ListBlock,
     Paragraph,
@@ -16,7 +15,8 @@ from orgplane.importers.markdown import (
     Table,
     parse_markdown,
 )
-from orgplane.importers.mdparser import markdown_parser
+from orgplane.importers.markdown.inline import InlineReader
+from orgplane.importers.markdown.parser import markdown_parser
 
 DOC = """\
 # Org (ORG)

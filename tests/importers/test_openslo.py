@@ -10,7 +10,7 @@ import pytest
 from orgplane.errors import SpecReadError
 from orgplane.exporters import export
 from orgplane.exporters.openslo import openslo_export
-from orgplane.importers.openslo import looks_like_openslo, read_openslo_text
+from orgplane.importers.openslo.importer import looks_like_openslo, read_openslo_text
 from orgplane.importers.service import ImportResult, import_paths
 from orgplane.kpis import Objective, parse_objective
 from orgplane.kpis.windows import default_window

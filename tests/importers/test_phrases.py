@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orgplane.importers import phrases, planning
-from orgplane.importers.phrases import (
+from orgplane.importers.markdown.phrases import grammar as phrases
+from orgplane.importers.markdown.phrases import planning
+from orgplane.importers.markdown.phrases.grammar import (
     CodeName,
     DepPhrase,
     authority_terms,
@@ -27,7 +28,7 @@ from orgplane.importers.phrases import (
     split_code_name,
     split_list,
 )
-from orgplane.importers.planning import (
+from orgplane.importers.markdown.phrases.planning import (
     Cadence,
     ChangeType,
     Headcount,
@@ -93,8 +94,14 @@ def test_seed_phrases_are_real() -> None:
 @pytest.mark.parametrize(
     ("module", "allowed"),
     [
-        (phrases, {"orgplane.importers.words"}),
-        (planning, {"orgplane.importers.words", "orgplane.importers.phrases"}),
+        (phrases, {"orgplane.importers.markdown.phrases.words"}),
+        (
+            planning,
+            {
+                "orgplane.importers.markdown.phrases.words",
+                "orgplane.importers.markdown.phrases.grammar",
+            },
+        ),
     ],
 )
 def test_the_grammars_are_pure(module: ModuleType, allowed: set[str]) -> None:

@@ -129,6 +129,16 @@ def _print_report(report: ImportReport, contents: dict[str, int]) -> None:
         for note in notes:
             text = " ".join(note.text.split())
             console.print(safe(f"  {note.location.file}:{note.location.line}: {text[:100]}"))
+    if report.structures:
+        console.print("\nGroups read from:")
+        for document, shapes in report.structures.items():
+            console.print(safe(f"  {document}: {', '.join(shapes) or 'nothing'}"))
+    if report.not_groups:
+        console.print(f"\nSections not taken as groups ({len(report.not_groups)}):")
+        for skipped in report.not_groups:
+            console.print(
+                safe(f"  {skipped.location.file}:{skipped.location.line}: {skipped.message}")
+            )
     for problem in report.problems:
         console.print(safe(problem))
     uncovered = report.uncovered()

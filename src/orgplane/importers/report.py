@@ -58,11 +58,19 @@ class ImportReport:
     unreadable: list[str] = field(default_factory=list)
     #: Lines of text per document that carry content (not blank, not pure markup).
     content_lines: dict[str, set[int]] = field(default_factory=dict)
+    #: Per document, the shapes its groups were read from ("headings", "table", "bullet
+    #: tree", "tree", "chart" …; "codes" for the coded family of documents).
+    structures: dict[str, list[str]] = field(default_factory=dict)
+    #: Sections that could have been groups and were not, each with the reason.
+    not_groups: list[ImportProblem] = field(default_factory=list)
 
     def claim(
         self, location: Location, kind: str, target: str, text: str, end_line: int = 0
     ) -> None:
         self.claims.append(Claim(location, kind, target, text, end_line))
+
+    def not_group(self, location: Location, title: str, reason: str) -> None:
+        self.not_groups.append(ImportProblem(location, f"{title!r} is not a group: {reason}"))
 
     def problem(self, location: Location, message: str) -> None:
         self.problems.append(ImportProblem(location, message))
@@ -110,4 +118,9 @@ class ImportReport:
                 for p in self.problems
             ],
             "uncovered": self.uncovered(),
+            "structures": self.structures,
+            "not_groups": [
+                {"file": p.location.file, "line": p.location.line, "message": p.message}
+                for p in self.not_groups
+            ],
         }

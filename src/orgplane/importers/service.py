@@ -2,7 +2,7 @@
 every line.
 
 Imports the other ``importers`` modules, ``model`` and ``errors``. A file whose YAML has
-``apiVersion: openslo/…`` is read by ``importers.openslo``: its SLOs become KPIs on the
+``apiVersion: openslo/…`` is read by ``importers.openslo.importer``: its SLOs become KPIs on the
 org the Markdown documents make, or on an org of their own.
 """
 
@@ -13,10 +13,15 @@ from pathlib import Path
 
 from orgplane.errors import Diagnostic, SpecReadError
 from orgplane.gcpause import paused_gc
-from orgplane.importers.assemble import to_org
-from orgplane.importers.builder import build
-from orgplane.importers.markdown import Document, read_markdown
-from orgplane.importers.openslo import OpenSloFile, import_openslo, looks_like_openslo, read_openslo
+from orgplane.importers.markdown.assemble import to_org
+from orgplane.importers.markdown.builder import build
+from orgplane.importers.markdown.document import Document, read_markdown
+from orgplane.importers.openslo.importer import (
+    OpenSloFile,
+    import_openslo,
+    looks_like_openslo,
+    read_openslo,
+)
 from orgplane.importers.report import ImportReport
 from orgplane.model import Location, Org
 

@@ -1,0 +1,1 @@
+"""Charts drawn in code blocks: org charts, flow charts and Mermaid graphs."""

@@ -1,0 +1,1 @@
+"""Pure phrase grammars: codes and names, dependency phrases, lists, planning rules."""

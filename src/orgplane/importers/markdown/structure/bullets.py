@@ -1,0 +1,85 @@
+"""Groups drawn as a nested bullet list: an org chart whose items are names, with the
+group's facts inline ("**Edge** (owner: A. Name; 5 people; SLOs: …; needs Identity for
+…)") or as labelled items under it ("Lead: X", "KPIs: a; b").
+
+Imports ``importers.markdown.document``, ``structure.outline``, ``structure.names`` and
+``facts.labels``. A list is a chart when most of its items are names and it nests or
+carries facts; a list of sentences or of labels is not.
+"""
+
+from __future__ import annotations
+
+from orgplane.importers.markdown.document import ListBlock, ListItem
+from orgplane.importers.markdown.facts.blocks import is_label_line
+from orgplane.importers.markdown.facts.labels import read_labelled
+from orgplane.importers.markdown.structure.names import is_name, split_inline_facts
+from orgplane.importers.markdown.structure.outline import Node, Outline, Piece
+
+__all__ = ["is_bullet_chart", "read_bullet_chart"]
+
+
+def _fact_item(item: ListItem) -> bool:
+    facts = read_labelled(item.text)
+    return ((facts.any() or bool(facts.sizes)) and not facts.rest) or is_label_line(
+        item.text
+    ) is not None
+
+
+def _name_of(item: ListItem) -> tuple[str, str] | None:
+    if item.bold and item.text.startswith(item.bold):
+        rest = item.text[len(item.bold) :].strip()
+        name = item.bold.strip().rstrip(":")
+        if rest.startswith("(") and rest.endswith(")"):
+            return name, rest[1:-1]
+        if rest.startswith(("—", "–", "-", ":")):
+            tail = rest.lstrip("—–-: ").strip()
+            return (name, tail) if ":" in tail or not tail else None
+        return (name, "") if not rest else None
+    name, facts = split_inline_facts(item.text)
+    return (name, facts) if is_name(name) else None
+
+
+def is_bullet_chart(block: ListBlock) -> bool:
+    """Most items are names (or labelled facts under a name), and the list nests or its
+    items carry facts."""
+    items = list(block.items)
+    named = [i for i in items if _name_of(i) is not None]
+    if len(named) < max(1, (len(items) * 2 + 2) // 3) or (
+        block.ordered and not any(i.children for i in items)
+    ):
+        return False
+    nested = any(any(_name_of(c) for c in i.children) for i in named)
+    inline = sum(bool((_name_of(i) or ("", ""))[1]) for i in named)
+    return nested or (len(named) >= 2 and inline >= len(named) // 2 + 1)
+
+
+def read_bullet_chart(block: ListBlock, outline: Outline, parent: Node | None) -> list[int]:
+    """Nodes for the list's named items; returns the lines of items that are neither a
+    name nor a fact (for notes)."""
+    outline.recognized("bullet tree")
+    left: list[int] = []
+    stack: list[tuple[ListItem, Node | None]] = [(item, parent) for item in reversed(block.items)]
+    while stack:
+        item, up = stack.pop()
+        if up is not None and _name_of(item) is None and _fact_item(item):
+            up.pieces.append(Piece("text", item.text, item.line))
+            for child in item.children:
+                up.pieces.append(Piece("text", child.text, child.line))
+            continue
+        named = _name_of(item)
+        if named is None:
+            if up is not None:
+                up.pieces.append(Piece("note", item.text, item.line))
+            else:
+                left.append(item.line)
+            continue
+        name, facts = named
+        node = outline.node(name, item.line, "bullet tree")
+        node.pieces.append(Piece("named", item.text, item.line))
+        outline.link(node, up, "bullet tree", item.line)
+        if facts:
+            node.pieces.append(Piece("text", facts, item.line))
+        for extra in item.extra:
+            node.pieces.append(Piece("note", extra, item.line))
+        stack.extend((child, node) for child in reversed(item.children))
+    return left

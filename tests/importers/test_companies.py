@@ -1,0 +1,34 @@
+"""Documents of other companies, in the styles real wikis mix, scored against answer
+keys written from the documents alone (``scoring.py``): groups and parent links at 95%
+recall and precision or better, KPIs, dependencies and leads at 90%."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orgplane.importers.service import import_paths
+from tests.importers.scoring import THRESHOLDS, documents, score_document
+
+
+def test_there_are_ten_companies_or_more() -> None:
+    assert len(documents()) >= 10
+
+
+@pytest.mark.parametrize("path", documents(), ids=lambda p: p.stem)
+def test_company_document_imports_as_its_answer_key(path: Path) -> None:
+    scores = score_document(path)
+    low = {
+        facet: f"recall {s.recall:.0%}, precision {s.precision:.0%}"
+        for facet, s in scores.items()
+        if s.recall < THRESHOLDS[facet] or s.precision < THRESHOLDS[facet]
+    }
+    assert low == {}
+
+
+@pytest.mark.parametrize("path", documents(), ids=lambda p: p.stem)
+def test_company_document_loses_no_line(path: Path) -> None:
+    report = import_paths([path]).report
+    assert report.uncovered() == {}
+    assert report.structures[str(path)]
