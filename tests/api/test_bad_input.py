@@ -36,6 +36,8 @@ REAL = {
     "person": "eng-1",
     "role": "data-infrastructure-lead",
     "kpi": "data-platform-team#availability",
+    "target": "data-platform-team",
+    "rotation": "on-call",
 }
 
 

@@ -56,10 +56,12 @@ REAL_PATHS: dict[str, list[dict[str, str]]] = {
     "person": [{"org": "DIT", "person": "eng-1"}],
     "role": [{"org": "IOT", "role": "network-engineer"}],
     "entry": [{"org": "DIT", "entry": "airflow"}],
+    "rotation": [{"org": "IOT", "rotation": "on-call-rotation"}],
 }
 REAL_QUERIES: dict[str, list[tuple[str, str]]] = {
     "group": [("CIPO", "1B"), ("CIPO", "1D/D-1"), ("CIPO", "U-RE1"), ("DIT", "mlops-team")],
     "entry": [("DIT", "kafka"), ("DIT", "airflow")],
+    "target": [("IOT", "on-call-rotation"), ("IOT", "IOT"), ("DIT", "eng-1")],
     "kpi": [
         ("CIPO", "B-1#api-uptime"),
         ("CIPO", "1B/B-2#p95-latency"),
@@ -150,13 +152,20 @@ def _cases(
             ]
         names = {p.name for p in api_operation.path_parameters}
         query_names = {p.name for p in api_operation.query}
-        key = next((n for n in ("ref", "person", "role", "entry", "org") if n in names), None)
+        key = next(
+            (n for n in ("ref", "person", "role", "entry", "rotation", "org") if n in names), None
+        )
         for values in REAL_PATHS.get(key or "", []):
             strategies.append(api_operation.as_strategy(path_parameters=values))
         for name in query_names & set(REAL_QUERIES):
             for org, value in REAL_QUERIES[name]:
+                # A real moment too, where one is asked (most drawn ones are out of range).
+                query = {
+                    name: value,
+                    **({"at": "2026-06-01T09:00:00Z"} if "at" in query_names else {}),
+                }
                 strategies.append(
-                    api_operation.as_strategy(path_parameters={"org": org}, query={name: value})
+                    api_operation.as_strategy(path_parameters={"org": org}, query=query)
                 )
     # Hypothesis starts from the simplest choices, the first branch: real data first,
     # so the first cases get past the 404 of an unknown org.

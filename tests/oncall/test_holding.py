@@ -124,3 +124,10 @@ def test_a_long_running_hourly_rrule_is_not_walked_from_its_start() -> None:
     wall = at.astimezone(BERLIN).replace(tzinfo=None)
     hours = (wall - layer.start) // timedelta(hours=1)
     assert [shift.member for shift in found] == ["abc"[(hours + k) % 3] for k in range(3)]
+
+
+def test_an_answer_near_the_last_supported_moment_does_not_overflow() -> None:
+    at = datetime(9998, 12, 31, 23, tzinfo=UTC)
+    held = holding_at(_layers(1), [], at)
+    assert held.member is not None
+    assert first_matching(_layers(0), [], at, lambda member: member == "nobody") is None

@@ -29,6 +29,7 @@ from orgplane.api import (
     health,
     kpis,
     lookups,
+    oncall,
     orgs,
     people,
 )
@@ -90,7 +91,19 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     _document_problems(app)
     # Each router carries its own /api prefix, so a route's path (what /metrics labels
     # requests with) is the whole path the client calls.
-    for module in (orgs, groups, people, catalog, lookups, findings, applies, audit, kpis, health):
+    for module in (
+        orgs,
+        groups,
+        people,
+        catalog,
+        lookups,
+        oncall,
+        findings,
+        applies,
+        audit,
+        kpis,
+        health,
+    ):
         app.include_router(module.router)
     _no_slash_redirects(app)
     context: AppContext = app.state.orgplane

@@ -33,7 +33,7 @@ from orgplane.oncall.build import (
     rotation_overrides,
     secondary_layers,
 )
-from orgplane.oncall.holding import HORIZON, Holding, first_matching, holding_at
+from orgplane.oncall.holding import Holding, first_matching, holding_at, horizon_end
 from orgplane.oncall.layers import Layer, shifts
 from orgplane.oncall.schedule import Override, Segment, final_schedule, gaps
 from orgplane.oncall.zones import UnknownZoneError
@@ -320,7 +320,7 @@ class OnCallBook:
                 found = first_matching(layers, overrides, at, wanted)
                 if found is None:
                     continue
-                end = None if found.end >= at + HORIZON else found.end
+                end = None if found.end >= horizon_end(at) else found.end
                 stints.append(Stint(rotation, tier, found.member, found.start, end, found.source))
         stints.sort(key=lambda stint: (stint.start, stint.rotation.id, stint.tier))
         moments = [s.start if s.start > at else s.end for s in stints]

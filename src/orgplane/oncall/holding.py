@@ -12,17 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from orgplane.oncall.layers import Layer, next_handoff
 from orgplane.oncall.schedule import Override, Segment, final_schedule
 
-__all__ = ["HORIZON", "Holding", "first_matching", "holding_at"]
+__all__ = ["HORIZON", "LAST", "Holding", "first_matching", "holding_at", "horizon_end"]
 
 #: How far ahead an answer looks: a holder still on at the horizon holds it "until
 #: further notice", and a gap still open there is open "until further notice".
 HORIZON = timedelta(days=400)
 _SMALLEST_WINDOW = timedelta(hours=1)
+#: No schedule is computed past this instant: a few weeks short of the last one a
+#: ``datetime`` holds, so that local times and week-long windows never overflow.
+LAST = datetime(9999, 11, 1, tzinfo=UTC)
+
+
+def horizon_end(at: datetime, horizon: timedelta = HORIZON) -> datetime:
+    """``at + horizon``, or ``LAST`` when that is later."""
+    return LAST if at >= LAST - horizon else at + horizon
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +54,10 @@ def holding_at(
     horizon: timedelta = HORIZON,
 ) -> Holding:
     """Who holds the rotation of ``layers`` and ``overrides`` at ``at``, and until when."""
-    limit = at + horizon
-    end = min(limit, at + _first_window(layers, at))
+    limit = horizon_end(at, horizon)
+    if at >= limit:
+        return Holding(None, "gap", None)
+    end = min(limit, at + min(_first_window(layers, at), limit - at))
     while True:
         segments = final_schedule(layers, overrides, at, end)
         first = segments[0] if segments else None
@@ -62,7 +72,7 @@ def holding_at(
             if first is None:
                 return Holding(None, "gap", None)
             return Holding(first.member, first.source, None)
-        end = min(limit, at + (end - at) * 4)
+        end = at + min(limit - at, (end - at) * 4)
 
 
 def first_matching(
@@ -75,10 +85,10 @@ def first_matching(
 ) -> Segment | None:
     """The first segment from ``at`` on (the one holding at ``at`` included, cut to it)
     whose member ``wanted`` says yes to, within ``horizon``: when someone is next on."""
-    opened, limit = at, at + horizon
+    opened, limit = at, horizon_end(at, horizon)
     window = max(_first_window(layers, at), timedelta(days=7))
     while opened < limit:
-        closed = min(limit, opened + window)
+        closed = opened + min(limit - opened, window)
         segments = final_schedule(layers, overrides, opened, closed)
         for segment in segments:
             if not wanted(segment.member):

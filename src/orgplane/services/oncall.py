@@ -1,0 +1,182 @@
+"""Who is on call, from the database: the org's rotations as its last apply stored them.
+
+Imports ``oncall``, ``model``, ``store`` and ``errors``. Reads only. ``oncall_book``
+reads what every on-call answer needs once per snapshot of the org (the rotations from
+the org row's process definitions, the groups they are for, who the names they use are);
+the server keeps it while the database does not change. The questions take the book,
+the moment (``at``, the clock seam: nothing here reads the clock) and the overrides
+recorded at runtime (``extra_overrides``), which win over the spec's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from orgplane.errors import NotFoundError, UsageError
+from orgplane.model import Rotation
+from orgplane.oncall import Override
+from orgplane.oncall.book import (
+    HolderAnswer,
+    OnCallBook,
+    RotationAnswer,
+    Schedule,
+)
+from orgplane.oncall.build import Holders
+from orgplane.store import catalog, group_queries, orgs, people, roles
+
+__all__ = [
+    "MAX_SCHEDULE",
+    "DatabasePlaces",
+    "ExtraOverrides",
+    "oncall_book",
+    "rotation_schedule",
+    "runtime_overrides",
+    "stored_rotations",
+    "who_is_on_call",
+]
+
+#: The longest stretch a schedule is computed for.
+MAX_SCHEDULE = timedelta(days=366)
+#: Runtime overrides, by rotation id.
+ExtraOverrides = Mapping[str, Sequence[Override]]
+_PAGE = 5000
+
+
+def stored_rotations(*, session: Session, org: str) -> list[Rotation]:
+    """The rotations of ``org`` as its last apply stored them; NotFoundError without it."""
+    view = orgs.get_org(session, org)
+    if view is None:
+        raise NotFoundError(f"no org {org!r}")
+    return [Rotation.model_validate(item) for item in view.processes.get("oncall", [])]
+
+
+def oncall_book(*, session: Session, org: str) -> OnCallBook:
+    """The book of ``org``'s rotations: what every answer needs, read once."""
+    rotations = stored_rotations(session=session, org=org)
+    group_paths = {
+        ref: _group_path(session, org, ref) for ref in {r.group for r in rotations if r.group}
+    }
+    return OnCallBook(rotations, _holders(session, org, rotations), group_paths)
+
+
+def _holders(session: Session, org: str, rotations: Sequence[Rotation]) -> Holders:
+    """Who the names the rotations use are: the people among them, and every role (with
+    its holders, found by reading the people only when a rotation names a role)."""
+    names: set[str] = set()
+    for rotation in rotations:
+        names.add(rotation.primary)
+        names.update([rotation.secondary] if rotation.secondary else [])
+        names.update(member for layer in rotation.layers for member in layer.members)
+        names.update(override.person for override in rotation.overrides)
+        names.update(step.to for step in rotation.escalation)
+    found = people.people_by_id(session, org, names)
+    all_roles = roles.list_roles(session, org)
+    role_names = {key for role in all_roles for key in (role.id.lower(), role.name.lower())}
+    holding: dict[str, list[str]] = {}
+    if any(name.lower() in role_names for name in names if name not in found):
+        for person_id, held in _people_roles(session, org):
+            for role_id in held:
+                holding.setdefault(role_id, []).append(person_id)
+    return Holders.from_parts(
+        found, ((role.id, role.name, holding.get(role.id, ())) for role in all_roles)
+    )
+
+
+def _people_roles(session: Session, org: str) -> Iterable[tuple[str, list[str]]]:
+    after: str | None = None
+    while True:
+        page = people.page_people(session, org, after=after, limit=_PAGE)
+        yield from ((person.id, person.roles) for person in page)
+        if len(page) < _PAGE:
+            return
+        after = page[-1].id
+
+
+def _group_path(session: Session, org: str, ref: str) -> str | None:
+    """The path of the one group ``ref`` names (a path, or a code only one group has)."""
+    ref = ref.strip().strip("/")
+    if "/" in ref:
+        return ref if group_queries.summaries_by_path(session, org, [ref]) else None
+    found = group_queries.groups_by_code(session, org, ref)
+    return found[0].path if len(found) == 1 else None
+
+
+class DatabasePlaces:
+    """``Places`` of an org in the database: its groups, catalog and people."""
+
+    def __init__(self, session: Session, org: str) -> None:
+        self._session = session
+        self._org = org
+
+    def group_path(self, ref: str) -> str | None:
+        return _group_path(self._session, self._org, ref)
+
+    def catalog_owner(self, ref: str) -> tuple[str, str | None] | None:
+        entry = catalog.get_catalog_entry(self._session, self._org, ref)
+        if entry is None:
+            wanted = ref.lower()
+            entry = next(
+                (
+                    found
+                    for found in catalog.search_catalog(self._session, self._org, ref, limit=50)
+                    if wanted in (found.id.lower(), found.name.lower())
+                ),
+                None,
+            )
+        return (entry.name, entry.owner_path) if entry is not None else None
+
+    def is_person(self, ref: str) -> bool:
+        return people.get_person(self._session, self._org, ref) is not None
+
+
+def who_is_on_call(
+    *,
+    session: Session,
+    org: str,
+    target: str,
+    at: datetime,
+    extra_overrides: ExtraOverrides | None = None,
+    book: OnCallBook | None = None,
+) -> RotationAnswer | HolderAnswer:
+    """Who is on call for ``target`` at ``at``: for a rotation, group or catalog entry,
+    its rotation's primary and secondary (``RotationAnswer``); for a person or a role,
+    when they are on call now or next (``HolderAnswer``). ``book`` is the org's
+    ``oncall_book`` when the caller keeps one."""
+    book = book or oncall_book(session=session, org=org)
+    found = book.resolve(DatabasePlaces(session, org), target)
+    extra = extra_overrides or {}
+    if found.rotation is not None:
+        return book.now(found.rotation, at=at, how=found.how, extra=extra)
+    assert found.holder is not None
+    return book.next_on(found.holder, at=at, extra=extra)
+
+
+def rotation_schedule(
+    *,
+    session: Session,
+    org: str,
+    rotation_id: str,
+    start: datetime,
+    end: datetime,
+    extra_overrides: Sequence[Override] = (),
+    book: OnCallBook | None = None,
+) -> Schedule:
+    """The final schedule of rotation ``rotation_id`` from ``start`` until ``end`` (at
+    most ``MAX_SCHEDULE``), with each layer's shifts and the gaps."""
+    if end <= start:
+        raise UsageError("the schedule's end must be after its start")
+    if end - start > MAX_SCHEDULE:
+        raise UsageError(f"a schedule spans at most {MAX_SCHEDULE.days} days")
+    book = book or oncall_book(session=session, org=org)
+    rotation = book.rotation(rotation_id)
+    return book.schedule(rotation, start, end, extra={rotation.id: extra_overrides})
+
+
+def runtime_overrides(*, session: Session, org: str) -> ExtraOverrides:
+    """The overrides recorded at runtime for ``org``'s rotations, by rotation id. The
+    runtime table comes with the override commands; until then there are none."""
+    del session, org
+    return {}
