@@ -23,6 +23,7 @@ from starlette.routing import Match
 from orgplane.api import (
     applies,
     audit,
+    calendars,
     catalog,
     findings,
     groups,
@@ -98,6 +99,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         catalog,
         lookups,
         oncall,
+        calendars,
         findings,
         applies,
         audit,

@@ -327,6 +327,24 @@ class OnCallBook:
         known = [moment for moment in moments if moment is not None]
         return HolderAnswer(holder, at, tuple(stints), min(known) if known else None)
 
+    def stints_of(
+        self, holder: Holder, start: datetime, end: datetime, *, extra: Extra = _NONE
+    ) -> list[tuple[Rotation, str, Segment]]:
+        """Every stretch from ``start`` until ``end`` that ``holder`` (a person, also
+        through the roles they hold; or a role) is on call: (rotation, tier, segment)."""
+        wanted = self._matcher(holder)
+        found: list[tuple[Rotation, str, Segment]] = []
+        for rotation in self.rotations:
+            if not self._names(rotation, wanted):
+                continue
+            schedule = self.schedule(rotation, start, end, extra=extra)
+            for tier, segments in (
+                ("primary", schedule.segments),
+                ("secondary", schedule.secondary),
+            ):
+                found += [(rotation, tier, s) for s in segments if wanted(s.member)]
+        return found
+
     def _matcher(self, holder: Holder) -> Callable[[str], bool]:
         holders = self.holders
         if holder.kind == "role":

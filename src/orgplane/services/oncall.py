@@ -11,27 +11,31 @@ recorded at runtime (``extra_overrides``), which win over the spec's own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError, UsageError
+from orgplane.exporters.ical import CalendarEvent, calendar_feed, event_uid
 from orgplane.model import Rotation
-from orgplane.oncall import Override
+from orgplane.oncall import Override, Segment
 from orgplane.oncall.book import (
     HolderAnswer,
     OnCallBook,
     RotationAnswer,
     Schedule,
 )
-from orgplane.oncall.build import Holders
+from orgplane.oncall.build import Holder, Holders
 from orgplane.store import catalog, group_queries, orgs, people, roles
 
 __all__ = [
     "MAX_SCHEDULE",
     "DatabasePlaces",
     "ExtraOverrides",
+    "feed_window",
     "oncall_book",
+    "person_calendar",
+    "rotation_calendar",
     "rotation_schedule",
     "runtime_overrides",
     "stored_rotations",
@@ -180,3 +184,120 @@ def runtime_overrides(*, session: Session, org: str) -> ExtraOverrides:
     runtime table comes with the override commands; until then there are none."""
     del session, org
     return {}
+
+
+#: How far back and ahead a calendar feed reaches from the day it is asked.
+FEED_BEFORE = timedelta(days=7)
+FEED_AFTER = timedelta(days=365)
+
+
+def feed_window(at: datetime) -> tuple[datetime, datetime]:
+    """The stretch a calendar feed asked at ``at`` covers: from a week before the start
+    of that day (UTC) to a year after it, so a feed changes once a day, not per request."""
+    day = at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - FEED_BEFORE, day + FEED_AFTER
+
+
+def rotation_calendar(
+    *,
+    session: Session,
+    org: str,
+    rotation_id: str,
+    at: datetime,
+    extra_overrides: Sequence[Override] = (),
+    book: OnCallBook | None = None,
+) -> bytes:
+    """The iCalendar feed of a rotation: who is on call, primary and secondary, from a
+    week before ``at``'s day to a year after it."""
+    book = book or oncall_book(session=session, org=org)
+    rotation = book.rotation(rotation_id)
+    start, end = feed_window(at)
+    schedule = book.schedule(rotation, start, end, extra={rotation.id: extra_overrides})
+    names = _names(session, org, book, [*schedule.segments, *schedule.secondary])
+    events = [
+        _event(org, rotation, tier, segment, names)
+        for tier, segments in (("primary", schedule.segments), ("secondary", schedule.secondary))
+        for segment in segments
+    ]
+    return calendar_feed(
+        f"{rotation.name} (on call)",
+        events,
+        stamp=_stamp(session, org),
+        description=f"Who is on call for {rotation.name}, from orgplane.",
+    )
+
+
+def person_calendar(
+    *,
+    session: Session,
+    org: str,
+    person_id: str,
+    at: datetime,
+    extra_overrides: ExtraOverrides | None = None,
+    book: OnCallBook | None = None,
+) -> bytes:
+    """The iCalendar feed of a person: every stretch they are on call (in person, or
+    through a role they hold), on every rotation, primary or secondary."""
+    person = people.get_person(session, org, person_id)
+    if person is None:
+        raise NotFoundError(f"no person {person_id!r} in org {org}")
+    book = book or oncall_book(session=session, org=org)
+    start, end = feed_window(at)
+    events: list[CalendarEvent] = []
+    for rotation, tier, segment in book.stints_of(
+        Holder(person.id, "person", (person.id,)), start, end, extra=extra_overrides or {}
+    ):
+        events.append(_event(org, rotation, tier, segment, {}))
+    return calendar_feed(
+        f"{person.name}: on call",
+        events,
+        stamp=_stamp(session, org),
+        description=f"When {person.name} is on call, from orgplane.",
+    )
+
+
+def _names(
+    session: Session, org: str, book: OnCallBook, segments: Sequence[Segment]
+) -> dict[str, str]:
+    """How each member of ``segments`` is written in an event: a person's name, a role
+    with the names of its holders."""
+    holders = {member: book.holders.of(member) for member in {s.member for s in segments}}
+    found = people.people_by_id(
+        session, org, (p for holder in holders.values() for p in holder.people)
+    )
+
+    def name(person_id: str) -> str:
+        return found[person_id].name if person_id in found else person_id
+
+    out = {}
+    for member, holder in holders.items():
+        if holder.kind == "person":
+            out[member] = name(member)
+        elif holder.kind == "role":
+            held = ", ".join(name(p) for p in holder.people) or "nobody holds it"
+            out[member] = f"{holder.name} ({held})"
+    return out
+
+
+def _event(
+    org: str, rotation: Rotation, tier: str, segment: Segment, names: Mapping[str, str]
+) -> CalendarEvent:
+    who = names.get(segment.member, segment.member)
+    return CalendarEvent(
+        uid=event_uid(org, rotation.id, tier, segment.start.isoformat()),
+        summary=f"{rotation.name}: {who} ({tier})",
+        start=segment.start,
+        end=segment.end,
+        timezone=rotation.timezone,
+        description=f"{who} is {tier} on call for {rotation.name} ({segment.source}).",
+        categories=("on call", tier),
+    )
+
+
+def _stamp(session: Session, org: str) -> datetime:
+    """A feed's DTSTAMP: when the org's data last changed (the same data, the same feed)."""
+    view = orgs.get_org(session, org)
+    if view is None:
+        raise NotFoundError(f"no org {org!r}")
+    stamp = view.updated_at
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
