@@ -11,6 +11,7 @@ A traceback means a bug in orgplane, never bad input.
     ├── DatabaseError              exit 1   the database cannot be used (unreachable, schema not current)
     ├── AuthenticationError        exit 1   an API token that is unknown, malformed or revoked
     ├── PermissionDeniedError      exit 1   a valid token whose role does not allow the action
+    ├── ConflictError              exit 1   the thing is not in a state that allows it (a resolved page)
     └── UsageError                 exit 2   a command was called in a way that cannot work
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AuthenticationError",
+    "ConflictError",
     "DatabaseError",
     "Diagnostic",
     "NotFoundError",
@@ -93,6 +95,11 @@ class AuthenticationError(OrgplaneError):
 
 class PermissionDeniedError(OrgplaneError):
     """A valid token whose role does not allow the action (HTTP 403 in the API)."""
+
+
+class ConflictError(OrgplaneError):
+    """The thing asked about is not in a state that allows the action (HTTP 409 in the
+    API): acknowledging a page that is already resolved."""
 
 
 class UsageError(OrgplaneError):

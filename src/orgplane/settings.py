@@ -31,6 +31,8 @@ ALLOWED_HOSTS_ENV = "ORGPLANE_ALLOWED_HOSTS"
 SCRAPE_TOKEN_ENV = "ORGPLANE_SCRAPE_TOKEN"
 PROMETHEUS_HOSTS_ENV = "ORGPLANE_PROMETHEUS_HOSTS"
 SOURCE_DIRS_ENV = "ORGPLANE_SOURCE_DIRS"
+SMTP_ENV = "ORGPLANE_SMTP_URL"
+PUBLIC_URL_ENV = "ORGPLANE_PUBLIC_URL"
 
 #: Hosts that only this machine can reach.
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -81,6 +83,13 @@ class Settings:
     #: Folders a KPI's file source may read besides the spec's own folder
     #: (``ORGPLANE_SOURCE_DIRS``, separated like ``PATH``).
     source_dirs: tuple[Path, ...] = ()
+    #: Where e-mail notifications go out (``ORGPLANE_SMTP_URL``):
+    #: ``smtp://[user:password@]host[:port][?from=pager@example.org&starttls=1]``.
+    #: Unset: a page's e-mail contact methods fail, and the ladder moves on.
+    smtp_url: str | None = None
+    #: The address people reach this server at (``ORGPLANE_PUBLIC_URL``), for the
+    #: acknowledgement links in notifications.
+    public_url: str = "http://127.0.0.1:8000"
 
     def reads_are_open(self, host: str) -> bool:
         """Whether a request may read without a token on a server listening on ``host``."""
@@ -181,6 +190,8 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         scrape_token=env.get(SCRAPE_TOKEN_ENV, "").strip() or None,
         prometheus_hosts=tuple(h.lower() for h in _list(env.get(PROMETHEUS_HOSTS_ENV, ""))),
         source_dirs=source_dirs,
+        smtp_url=env.get(SMTP_ENV, "").strip() or None,
+        public_url=(env.get(PUBLIC_URL_ENV, "").strip() or "http://127.0.0.1:8000").rstrip("/"),
     )
 
 

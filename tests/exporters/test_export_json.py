@@ -133,6 +133,7 @@ def test_people_roles_catalog_and_policies_are_exported(document: dict[str, Any]
         "chat": None,
         "timezone": None,
         "roles": ["lead"],
+        "contacts": [],
     }
     sre = document["roles"][1]
     assert "internal_id" not in sre

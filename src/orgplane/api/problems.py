@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from orgplane.errors import (
     AuthenticationError,
+    ConflictError,
     DatabaseError,
     NotFoundError,
     OrgplaneError,
@@ -129,6 +130,7 @@ _STATUS: list[tuple[type[OrgplaneError], int, str]] = [
     (NotFoundError, 404, "not-found"),
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
+    (ConflictError, 409, "conflict"),
     (UsageError, 400, "bad-request"),
     (DatabaseError, 503, "database-unavailable"),
 ]

@@ -63,6 +63,7 @@ def org_document(org: Org, index: OrgIndex) -> dict[str, Any]:
         "catalog": [_catalog_entry(entry, index) for entry in org.catalog],
         "policies": org.policies.model_dump(mode="json"),
         "oncall": _dump_all(org.oncall),
+        "escalation_policies": _dump_all(org.escalation_policies),
         "templates": _dump_all(org.templates),
         "gates": _dump_all(org.gates),
         "workflows": _dump_all(org.workflows),
@@ -134,6 +135,7 @@ def _person(person: Person) -> dict[str, Any]:
         "chat": person.chat,
         "timezone": person.timezone,
         "roles": list(person.roles),
+        "contacts": [contact.model_dump(mode="json") for contact in person.contacts],
     }
 
 
@@ -161,6 +163,7 @@ def _catalog_entry(entry: CatalogEntry, index: OrgIndex) -> dict[str, Any]:
         "kind": entry.kind.value,
         "owner": entry.owner,
         "owner_path": None if entry.owner is None else index.resolve(entry.owner).path,
+        "owner_role": entry.owner_role,
         "description": entry.description,
         "tier": entry.tier,
         "lifecycle": entry.lifecycle,

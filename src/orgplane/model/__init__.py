@@ -5,6 +5,7 @@ Pure: no I/O, imports only ``orgplane.errors``. Everything above builds on these
 
 from orgplane.model.base import Code, Located, NameStr, Ref, Slug, Text, is_code
 from orgplane.model.catalog import CatalogEntry, CatalogKind
+from orgplane.model.escalation import ContactKind, ContactMethod, EscalationPolicy
 from orgplane.model.group import Dependency, Direction, Group, StackItem
 from orgplane.model.index import Edge, ImpactRow, OrgIndex, Resolution
 from orgplane.model.kpi import InternalHook, Kpi, MeasureSource, SourceType
@@ -45,9 +46,12 @@ __all__ = [
     "CatalogKind",
     "ChangeClass",
     "Code",
+    "ContactKind",
+    "ContactMethod",
     "Dependency",
     "Direction",
     "Edge",
+    "EscalationPolicy",
     "EscalationStep",
     "ForbiddenInterface",
     "Gate",

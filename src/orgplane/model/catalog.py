@@ -29,6 +29,8 @@ class CatalogEntry(Located):
     name: NameStr
     kind: CatalogKind = CatalogKind.SERVICE
     owner: Ref | None = None
+    #: The role that answers for it ("Database Administrator"): a page's component owner.
+    owner_role: NameStr | None = None
     description: Text = ""
     tier: int | None = Field(default=None, ge=0, le=5)
     lifecycle: str = "production"

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from orgplane.model.base import Code, Located, NameStr, Slug, Text
 from orgplane.model.catalog import CatalogEntry
+from orgplane.model.escalation import EscalationPolicy
 from orgplane.model.group import Group
 from orgplane.model.person import Person
 from orgplane.model.policy import Policies
@@ -35,6 +36,7 @@ class Org(Located):
     catalog: list[CatalogEntry] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
     oncall: list[Rotation] = Field(default_factory=list)
+    escalation_policies: list[EscalationPolicy] = Field(default_factory=list)
     templates: list[MessageTemplate] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)
     workflows: list[Workflow] = Field(default_factory=list)

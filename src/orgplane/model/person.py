@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from orgplane.model.base import Located, NameStr, Slug
+from orgplane.model.escalation import ContactMethod
 
 __all__ = ["Person"]
 
@@ -18,3 +19,5 @@ class Person(Located):
     chat: str | None = None
     timezone: str | None = None
     roles: list[Slug] = Field(default_factory=list)
+    #: How a page reaches them, tried in order; none: their ``email``, if any.
+    contacts: list[ContactMethod] = Field(default_factory=list)

@@ -13,6 +13,7 @@ from pydantic import Field
 from orgplane.model import (
     CatalogEntry,
     Code,
+    EscalationPolicy,
     Gate,
     GlossaryEntry,
     Group,
@@ -52,6 +53,7 @@ class SpecDocument(Located):
     catalog: list[CatalogEntry] = Field(default_factory=list)
     policies: Policies | None = None
     oncall: list[Rotation] = Field(default_factory=list)
+    escalation_policies: list[EscalationPolicy] = Field(default_factory=list)
     templates: list[MessageTemplate] = Field(default_factory=list)
     gates: list[Gate] = Field(default_factory=list)
     workflows: list[Workflow] = Field(default_factory=list)
@@ -67,6 +69,7 @@ LIST_SECTIONS = (
     "roles",
     "catalog",
     "oncall",
+    "escalation_policies",
     "templates",
     "gates",
     "workflows",

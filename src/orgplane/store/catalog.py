@@ -37,6 +37,7 @@ class CatalogView:
     kind: str
     owner: str | None
     owner_path: str | None
+    owner_role: str | None
     description: str
     tier: int | None
     lifecycle: str
@@ -65,6 +66,7 @@ def spec_catalog(org: Org, index: OrgIndex) -> dict[str, Row]:
                 "kind": entry.kind.value,
                 "owner": entry.owner,
                 "owner_path": owners.get(entry.owner) if entry.owner else None,
+                "owner_role": entry.owner_role,
                 "description": entry.description,
                 "tier": entry.tier,
                 "lifecycle": entry.lifecycle,
@@ -103,6 +105,7 @@ def _view(row: CatalogRow) -> CatalogView:
         kind=row.kind,
         owner=row.owner,
         owner_path=row.owner_path,
+        owner_role=row.owner_role,
         description=row.description,
         tier=row.tier,
         lifecycle=row.lifecycle,

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 #: The process definitions an org row keeps, by ``Org`` field.
-PROCESS_SECTIONS = ("oncall", "templates", "gates", "workflows", "roadmap")
+PROCESS_SECTIONS = ("oncall", "escalation_policies", "templates", "gates", "workflows", "roadmap")
 
 
 @dataclass(frozen=True, slots=True)

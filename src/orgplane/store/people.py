@@ -37,6 +37,8 @@ class PersonView:
     chat: str | None
     timezone: str | None
     roles: list[str]
+    #: Contact methods as ``{"kind": …, "to": …}``, in the order they are tried.
+    contacts: list[dict[str, str]]
 
 
 def spec_people(org: Org) -> dict[str, Row]:
@@ -51,6 +53,7 @@ def spec_people(org: Org) -> dict[str, Row]:
                 "chat": person.chat,
                 "timezone": person.timezone,
                 "roles": list(person.roles),
+                "contacts": [contact.model_dump(mode="json") for contact in person.contacts],
             }
         )
         for person in org.people
@@ -75,6 +78,7 @@ def _view(row: PersonRow) -> PersonView:
         chat=row.chat,
         timezone=row.timezone,
         roles=row.roles,
+        contacts=row.contacts,
     )
 
 

@@ -42,6 +42,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orgplane.store.kpi_tables import KpiSeriesRow, MeasurementRow
+from orgplane.store.paging_tables import (
+    NotificationRow,
+    OverrideRow,
+    PageEventRow,
+    PageRow,
+    TimerRow,
+)
 from orgplane.store.table_base import CLUSTERED, Base, RowId, UtcDateTime, group_ref, org_ref
 
 __all__ = [
@@ -57,9 +64,14 @@ __all__ = [
     "KpiSeriesRow",
     "MeasurementRow",
     "MembershipRow",
+    "NotificationRow",
     "OrgRow",
+    "OverrideRow",
+    "PageEventRow",
+    "PageRow",
     "PersonRow",
     "RoleRow",
+    "TimerRow",
     "TokenRow",
     "UtcDateTime",
 ]
@@ -188,6 +200,8 @@ class PersonRow(Base):
     email: Mapped[str | None] = mapped_column(Text)
     chat: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str | None] = mapped_column(Text)
+    #: ``ContactMethod``\ s as JSON, in the order they are tried.
+    contacts: Mapped[list[dict[str, Any]]]
     roles: Mapped[list[str]]
     digest: Mapped[str] = mapped_column(String(32))
 
@@ -232,6 +246,7 @@ class CatalogRow(Base):
     owner: Mapped[str | None] = mapped_column(Text)
     #: The owner reference resolved to a group path, when it names exactly one group.
     owner_path: Mapped[str | None] = mapped_column(Text)
+    owner_role: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
     tier: Mapped[int | None]
     lifecycle: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,8 @@
 
 Imports ``model`` and ``rules``. One module per noun: ``references`` (ids and group
 references), ``structure`` (the group tree), ``dependencies`` (the dependency graph),
-``policies`` (the org's own policies), ``catalog``, ``roles``, ``kpis`` and ``oncall``. docs/rules.md
+``policies`` (the org's own policies), ``catalog``, ``roles``, ``kpis``, ``oncall`` and
+``escalation``. docs/rules.md
 documents every rule; a test fails when one is missing there.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from orgplane.rules.builtin.catalog import CatalogCoverageRule, CatalogUnowned
 from orgplane.rules.builtin.dependencies import DependencyCycle
+from orgplane.rules.builtin.escalation import EscalationTargetRule
 from orgplane.rules.builtin.kpis import KpiUntyped
 from orgplane.rules.builtin.oncall import OnCallDefinition, OnCallMember, OnCallRoleUnheld
 from orgplane.rules.builtin.policies import (
@@ -47,6 +49,7 @@ def builtin_rules() -> list[Rule]:
         OnCallDefinition(),
         OnCallMember(),
         OnCallRoleUnheld(),
+        EscalationTargetRule(),
     ]
 
 

@@ -1,0 +1,132 @@
+"""Escalation ladders: rungs in firing order, targets by kind, and contact methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from orgplane.model import ContactMethod, EscalationPolicy, Org, Rotation
+from orgplane.oncall.build import Holders
+from orgplane.oncall.escalation import Ladder, implied_ladder, ladder_of, parse_target
+from tests.cli_run import Run
+
+ORG = Org.model_validate(
+    {
+        "code": "OPS",
+        "name": "Operations",
+        "groups": [{"code": "OPS", "name": "Operations"}],
+        "roles": [{"id": "sre", "name": "Site Reliability Engineer"}],
+        "people": [{"id": "ana", "name": "Ana", "roles": ["sre"]}],
+        "oncall": [{"id": "ops", "name": "Ops", "primary": "ana"}],
+    }
+)
+
+
+def _parse(text: str) -> tuple[str, str, str]:
+    target = parse_target(
+        text,
+        holders=Holders(ORG),
+        rotations=["ops"],
+        group_path=lambda ref: "OPS" if ref == "OPS" else None,
+    )
+    return target.kind, target.ref, target.tier
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ana", ("person", "ana", "primary")),
+        ("Site Reliability Engineer", ("role", "sre", "primary")),
+        ("sre", ("role", "sre", "primary")),
+        ("rotation:ops", ("rotation", "ops", "primary")),
+        ("rotation:ops/secondary", ("rotation", "ops", "secondary")),
+        ("rotation:ops/both", ("rotation", "ops", "both")),
+        ("ops", ("rotation", "ops", "primary")),
+        ("OPS", ("group", "OPS", "primary")),
+        ("owner", ("owner", "", "primary")),
+        ("Component Specialist", ("owner", "", "primary")),
+        ("Component Owner (SysAdmin/NetEng/DBA)", ("owner", "", "primary")),
+        ("rotation:nope", ("unknown", "", "primary")),
+        ("rotation:ops/tertiary", ("unknown", "", "primary")),
+        ("Site Reliabilty Engineer", ("unknown", "", "primary")),
+    ],
+)
+def test_a_step_target_is_read_by_kind(text: str, expected: tuple[str, str, str]) -> None:
+    assert _parse(text) == expected
+
+
+def test_steps_due_at_the_same_minute_fire_together_and_rounds_repeat() -> None:
+    policy = EscalationPolicy.model_validate(
+        {
+            "id": "p",
+            "name": "P",
+            "repeat": 2,
+            "repeat_after_minutes": 10,
+            "steps": [
+                {"to": "b", "after_minutes": 15},
+                {"to": "a"},
+                {"to": "c", "after_minutes": 15},
+            ],
+        }
+    )
+    ladder = ladder_of(policy)
+    assert [(rung.after_minutes, rung.targets) for rung in ladder.rungs] == [
+        (0, ("a",)),
+        (15, ("b", "c")),
+    ]
+    # A round is the last rung's minute plus the pause: 25 minutes.
+    assert [ladder.due_minutes(rung, 1) for rung in (0, 1)] == [25, 40]
+    assert Ladder.from_json(ladder.to_json()) == ladder
+
+
+def test_a_rotation_without_steps_pages_its_primary_then_its_secondary() -> None:
+    rotation = Rotation(id="ops", name="Ops", primary="ana", secondary="bo")
+    ladder = implied_ladder(rotation)
+    assert [(r.after_minutes, r.targets) for r in ladder.rungs] == [
+        (0, ("rotation:ops/primary",)),
+        (15, ("rotation:ops/secondary",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "kind"),
+    [
+        ("ana@ops.example", "email"),
+        ("mailto:ana@ops.example", "email"),
+        ("https://hooks.ops.example/page", "webhook"),
+        ({"kind": "teams", "to": "https://teams.example/webhook/1"}, "teams"),
+    ],
+)
+def test_a_contact_method_reads_its_kind(given: object, kind: str) -> None:
+    assert ContactMethod.model_validate(given).kind.value == kind
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("ana@", "is not an e-mail address"),
+        ({"kind": "slack", "to": "ftp://hooks.example"}, r"is not an http\(s\) URL"),
+        ({"kind": "email", "to": "ana at ops"}, "is not an e-mail address"),
+    ],
+)
+def test_a_bad_contact_method_says_what_is_wrong(given: object, says: str) -> None:
+    with pytest.raises(ValidationError, match=says):
+        ContactMethod.model_validate(given)
+
+
+def test_validate_points_at_a_bad_address(run: Run, tmp_path: Path) -> None:
+    spec = tmp_path / "org.yaml"
+    spec.write_text(
+        "org: {code: OPS, name: Ops}\n"
+        "people:\n"
+        "  - id: ana\n"
+        "    name: Ana\n"
+        "    contacts: [ana@, https://hooks.ops.example/page]\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(spec))
+    assert result.code == 1
+    assert "org.yaml:5:16: error OP001" in result.out
+    assert "'ana@' is not an e-mail address" in result.out

@@ -1,0 +1,242 @@
+"""The escalation ladder under a fake clock, on SQLite and PostgreSQL: who is notified
+when, through which contact method, and what an acknowledgement stops."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine as SqlEngine
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from orgplane.errors import AuthenticationError, ConflictError
+from orgplane.integrations.channels import DeliveryError
+from orgplane.services import pages as page_service
+from orgplane.store import overrides, pages
+from orgplane.store.paging_tables import TimerRow
+from tests.paging.engine_kit import FakeClock, Recorder, apply_org, make_engine
+
+
+def _open(
+    engine: SqlEngine, clock: FakeClock, target: str = "ops", component: str | None = None
+) -> str:
+    with Session(engine) as session:
+        page = page_service.open_page(
+            session=session,
+            org_code="OPS",
+            target=target,
+            summary="Disk full on db-1",
+            actor="test",
+            now=clock(),
+            component=component,
+        )
+    return page.id
+
+
+def _drain(worker: object) -> None:
+    while worker.run_due():  # type: ignore[attr-defined]
+        pass
+
+
+def _events(engine: SqlEngine, page_id: str) -> list[str]:
+    with Session(engine) as session:
+        return [event.kind for event in pages.events_of(session, page_id)]
+
+
+def test_the_ladder_pages_each_rung_when_it_is_due(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock, recorder = FakeClock(), Recorder()
+    worker = make_engine(engine, clock, recorder)
+    page_id = _open(engine, clock, component="postgres")
+    _drain(worker)
+    assert recorder.addresses() == ["http://hooks.test/ana"]
+    clock.advance(minutes=14, seconds=59)
+    _drain(worker)
+    assert len(recorder.sent) == 1
+    clock.advance(seconds=1)
+    _drain(worker)
+    assert recorder.addresses()[1:] == ["http://hooks.test/bo-1"]
+    clock.advance(minutes=15)
+    _drain(worker)
+    # The component owner: PostgreSQL's owner role, the DBA (nobody of it is on call).
+    assert recorder.addresses()[2:] == ["http://hooks.test/dee"]
+    # Round two starts 10 minutes after the last rung.
+    clock.advance(minutes=10)
+    _drain(worker)
+    assert recorder.addresses()[3:] == ["http://hooks.test/ana"]
+    notice = recorder.sent[0][1]
+    assert notice.summary == "Disk full on db-1"
+    assert not notice.possible_repeat
+    assert notice.ack_url.startswith(f"http://orgplane.test/pages/{page_id}/ack?token=")
+
+
+def test_an_acknowledgement_stops_everything_pending(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock, recorder = FakeClock(), Recorder()
+    worker = make_engine(engine, clock, recorder)
+    page_id = _open(engine, clock)
+    _drain(worker)
+    with Session(engine) as session:
+        page = page_service.acknowledge_page(
+            session=session, page_id=page_id, actor="ana", now=clock()
+        )
+    assert page.status == "acknowledged"
+    clock.advance(hours=3)
+    _drain(worker)
+    assert recorder.addresses() == ["http://hooks.test/ana"]
+    assert _events(engine, page_id)[-1] == "acknowledged"
+    with Session(engine) as session:
+        again = page_service.acknowledge_page(
+            session=session, page_id=page_id, actor="bo", now=clock()
+        )
+        assert again.acknowledged_by == "ana"
+        page_service.resolve_page(session=session, page_id=page_id, actor="ana", now=clock())
+        with pytest.raises(ConflictError, match="already resolved by ana"):
+            page_service.acknowledge_page(session=session, page_id=page_id, actor="bo", now=clock())
+
+
+def test_a_failing_method_is_retried_then_the_next_one_is_tried(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock = FakeClock()
+    recorder = Recorder(
+        fail={"http://hooks.test/bo-1": DeliveryError("answered 500", retryable=True)}
+    )
+    worker = make_engine(engine, clock, recorder)
+    page_id = _open(engine, clock, target="ops")
+    _drain(worker)
+    clock.advance(minutes=15)
+    _drain(worker)  # bo's first method fails once
+    for _ in range(3):
+        clock.advance(seconds=10)
+        _drain(worker)
+    assert recorder.addresses() == ["http://hooks.test/ana", "http://hooks.test/bo-2"]
+    kinds = _events(engine, page_id)
+    assert kinds.count("delivery-retry") == 2
+    assert "delivery-failed" in kinds
+    with Session(engine) as session:
+        states = {n.address: n.status for n in pages.notifications_of(session, page_id)}
+    assert states["http://hooks.test/bo-1"] == "failed"
+    assert states["http://hooks.test/bo-2"] == "sent"
+
+
+def test_a_permanent_failure_moves_on_at_once(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock = FakeClock()
+    recorder = Recorder(
+        fail={"http://hooks.test/bo-1": DeliveryError("answered 404", retryable=False)}
+    )
+    worker = make_engine(engine, clock, recorder)
+    _open(engine, clock)
+    _drain(worker)
+    clock.advance(minutes=15)
+    _drain(worker)
+    assert recorder.addresses() == ["http://hooks.test/ana", "http://hooks.test/bo-2"]
+
+
+def test_an_override_set_mid_ladder_changes_who_is_paged(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock, recorder = FakeClock(), Recorder()
+    worker = make_engine(engine, clock, recorder)
+    _open(engine, clock)
+    _drain(worker)
+    with Session(engine) as session:
+        overrides.insert_override(
+            session,
+            org_code="OPS",
+            rotation_id="ops",
+            person_id="dee",
+            start_at=clock(),
+            end_at=clock() + timedelta(hours=2),
+            note="",
+            created_at=clock(),
+            created_by="test",
+        )
+        session.commit()
+    clock.advance(minutes=35)  # rungs 2 and 3 (the owner: no component, nobody)
+    _drain(worker)
+    clock.advance(minutes=10)  # round two: the primary is now dee, by the override
+    _drain(worker)
+    assert recorder.addresses() == [
+        "http://hooks.test/ana",
+        "http://hooks.test/bo-1",
+        "http://hooks.test/dee",
+    ]
+
+
+class _Died(BaseException):
+    """A worker killed between committing "sending" and hearing back."""
+
+
+def test_a_notification_whose_worker_died_is_sent_again_marked(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock = FakeClock()
+
+    def die(_notice: object, _address: str) -> None:
+        raise _Died
+
+    dying = make_engine(engine, clock, Recorder(before=die), lease=timedelta(seconds=30))
+    page_id = _open(engine, clock)
+    with pytest.raises(_Died):
+        _drain(dying)
+    recorder = Recorder()
+    survivor = make_engine(engine, clock, recorder, lease=timedelta(seconds=30))
+    _drain(survivor)
+    assert recorder.sent == []  # the lease has not run out yet
+    clock.advance(seconds=31)
+    _drain(survivor)
+    assert [(a, n.possible_repeat) for a, n in recorder.sent] == [("http://hooks.test/ana", True)]
+    with Session(engine) as session:
+        (note,) = pages.notifications_of(session, page_id)
+        assert (note.status, note.attempts, note.possible_repeat) == ("sent", 2, True)
+        texts = [event.text for event in pages.events_of(session, page_id)]
+    assert "Notified ana by webhook (possible repeat)." in texts
+
+
+def test_a_worker_that_lost_its_claim_changes_nothing(engine: SqlEngine) -> None:
+    apply_org(engine)
+    clock = FakeClock()
+    slow = Recorder()
+    first = make_engine(engine, clock, slow, lease=timedelta(seconds=5))
+    second_recorder = Recorder()
+    second = make_engine(engine, clock, second_recorder, lease=timedelta(seconds=5))
+    page_id = _open(engine, clock)
+    _drain(first)  # the rung: one notification, and its timer
+    with Session(engine) as session:
+        (note,) = pages.notifications_of(session, page_id)
+
+    # While the first engine is "in the provider call", its lease runs out and the
+    # second one takes the timer over.
+    def overtaken(_notice: object, _address: str) -> None:
+        clock.advance(seconds=6)
+        _drain(second)
+
+    with Session(engine) as session:
+        pages.set_notification(session, note.id, expect=["sent"], values={"status": "pending"})
+        session.execute(update(TimerRow).where(TimerRow.ref == note.id).values(status="pending"))
+        session.commit()
+    slow.before = overtaken
+    _drain(first)
+    assert len(second_recorder.sent) == 1
+    assert second_recorder.sent[0][1].possible_repeat
+    with Session(engine) as session:
+        (again,) = pages.notifications_of(session, page_id)
+    assert again.status == "sent"
+
+
+def test_ack_links_are_signed_per_page_and_person_and_expire() -> None:
+    clock = FakeClock()
+    token = page_service.ack_token(
+        secret="k" * 32, page_id="p1", person="ana", expires=clock() + timedelta(hours=1)
+    )
+    check = page_service.check_ack_token
+    assert check(secret="k" * 32, page_id="p1", token=token, now=clock()) == "ana"
+    with pytest.raises(AuthenticationError, match="not valid for this page"):
+        check(secret="k" * 32, page_id="p2", token=token, now=clock())
+    forged = token.replace(token.split(".")[0], "Ym8")  # "bo"
+    with pytest.raises(AuthenticationError, match="not valid"):
+        check(secret="k" * 32, page_id="p1", token=forged, now=clock())
+    with pytest.raises(AuthenticationError, match="expired"):
+        check(secret="k" * 32, page_id="p1", token=token, now=clock() + timedelta(hours=2))
+    with pytest.raises(AuthenticationError, match="malformed"):
+        check(secret="k" * 32, page_id="p1", token="nonsense", now=clock())
