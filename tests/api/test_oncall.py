@@ -223,3 +223,51 @@ def test_the_openapi_document_lists_the_on_call_routes(acme: Server) -> None:
         "/api/orgs/{org}/rotations/{rotation}/schedule",
     ):
         assert path in paths
+
+
+def test_a_runtime_override_counts_in_every_answer(acme: Server) -> None:
+    from sqlalchemy.orm import Session
+
+    from orgplane.store import begin_write, overrides
+
+    at = "2026-03-11T08:00:00Z"
+    assert now(acme, "sre", at)["primary"]["who"]["name"] == "bo"
+    with Session(acme.engine) as session:
+        begin_write(session)
+        made = overrides.insert_override(
+            session,
+            org_code="ACME",
+            rotation_id="sre",
+            person_id="dee",
+            start_at=datetime(2026, 3, 11, 6, tzinfo=UTC),
+            end_at=datetime(2026, 3, 11, 18, tzinfo=UTC),
+            note="swap",
+            created_at=datetime(2026, 3, 1, tzinfo=UTC),
+            created_by="tests",
+        )
+        session.commit()
+    try:
+        answer = now(acme, "sre", at)  # the kept answer went with the data it came from
+        assert (answer["primary"]["who"]["name"], answer["primary"]["source"]) == (
+            "dee",
+            "override",
+        )
+        assert answer["primary"]["until"] == "2026-03-11T18:00:00Z"
+        schedule = acme.client.get(
+            "/api/orgs/ACME/rotations/sre/schedule",
+            params={"from": "2026-03-11T00:00:00Z", "to": "2026-03-12T00:00:00Z"},
+        ).json()
+        assert {
+            "person": "dee",
+            "start": "2026-03-11T06:00:00Z",
+            "end": "2026-03-11T18:00:00Z",
+            "note": "",
+        } in schedule["overrides"]
+    finally:
+        with Session(acme.engine) as session:
+            begin_write(session)
+            overrides.cancel_override(
+                session, made.id, at=datetime(2026, 3, 2, tzinfo=UTC), by="tests"
+            )
+            session.commit()
+    assert now(acme, "sre", at)["primary"]["who"]["name"] == "bo"

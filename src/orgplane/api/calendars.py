@@ -92,12 +92,14 @@ async def rotation_feed(
             org_or_404(session, org)
             book = book_of(context, session, org)
             found = book.rotation(rotation)
+            at = context.clock()
+            extra = runtime_overrides(session, org, *oncall_service.feed_window(at))
             return oncall_service.rotation_calendar(
                 session=session,
                 org=org,
                 rotation_id=found.id,
-                at=context.clock(),
-                extra_overrides=runtime_overrides(session, org).get(found.id, ()),
+                at=at,
+                extra_overrides=extra.get(found.id, ()),
                 book=book,
             )
 
@@ -120,12 +122,13 @@ async def person_feed(
         _check_caller(context, request, token)
         with context.sessions() as session:
             org_or_404(session, org)
+            at = context.clock()
             return oncall_service.person_calendar(
                 session=session,
                 org=org,
                 person_id=person,
-                at=context.clock(),
-                extra_overrides=runtime_overrides(session, org),
+                at=at,
+                extra_overrides=runtime_overrides(session, org, *oncall_service.feed_window(at)),
                 book=book_of(context, session, org),
             )
 

@@ -153,11 +153,9 @@ def _on_call(
         return [], None, None
     if found.rotation is None:
         return [], None, None
+    at = context.clock()
     answer = book.now(
-        found.rotation,
-        at=context.clock(),
-        how=found.how,
-        extra=runtime_overrides(session, org),
+        found.rotation, at=at, how=found.how, extra=runtime_overrides(session, org, at)
     )
     duties = [duty for duty in (answer.primary, answer.secondary) if duty is not None]
     found_people = people.people_by_id(

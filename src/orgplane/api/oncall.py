@@ -29,6 +29,7 @@ from orgplane.kpis.instants import InstantRangeError, check_instant
 from orgplane.model import Rotation
 from orgplane.oncall.book import Duty, HolderAnswer, OnCallBook, RotationAnswer, Rung, Schedule
 from orgplane.oncall.build import Holder
+from orgplane.oncall.holding import horizon_end
 from orgplane.oncall.schedule import Segment
 from orgplane.services import oncall as oncall_service
 from orgplane.store import people
@@ -334,9 +335,14 @@ def _rungs(rungs: Sequence[Rung], found: dict[str, people.PersonView]) -> list[R
     ]
 
 
-def runtime_overrides(session: Session, org: str) -> oncall_service.ExtraOverrides:
-    """The overrides recorded at runtime, by rotation id (none yet: the spec's only)."""
-    return oncall_service.runtime_overrides(session=session, org=org)
+def runtime_overrides(
+    session: Session, org: str, start: datetime, end: datetime | None = None
+) -> oncall_service.ExtraOverrides:
+    """The overrides recorded at runtime that overlap ``start`` … ``end`` (default: as
+    far as an answer looks ahead), by rotation id."""
+    return oncall_service.runtime_overrides(
+        session=session, org=org, start=start, end=end or horizon_end(start)
+    )
 
 
 # --- routes ------------------------------------------------------------------------
@@ -382,12 +388,13 @@ def _now(
 ) -> Expiring:
     org_or_404(session, org)
     book = book_of(context, session, org)
+    instant = asked or context.clock()
     answer = oncall_service.who_is_on_call(
         session=session,
         org=org,
         target=target,
-        at=asked or context.clock(),
-        extra_overrides=runtime_overrides(session, org),
+        at=instant,
+        extra_overrides=runtime_overrides(session, org, instant),
         book=book,
     )
     out = now_answer(session, org, target, answer, asked=asked)
@@ -524,7 +531,7 @@ def rotation_schedule(
         )
     org_or_404(session, org)
     book = oncall_service.oncall_book(session=session, org=org)
-    extra = runtime_overrides(session, org)
+    extra = runtime_overrides(session, org, opened, closed)
     found_rotation = book.rotation(rotation)
     schedule = oncall_service.rotation_schedule(
         session=session,

@@ -26,7 +26,7 @@ from orgplane.oncall.book import (
     Schedule,
 )
 from orgplane.oncall.build import Holder, Holders
-from orgplane.store import catalog, group_queries, orgs, people, roles
+from orgplane.store import catalog, group_queries, orgs, overrides, people, roles
 
 __all__ = [
     "MAX_SCHEDULE",
@@ -179,11 +179,25 @@ def rotation_schedule(
     return book.schedule(rotation, start, end, extra={rotation.id: extra_overrides})
 
 
-def runtime_overrides(*, session: Session, org: str) -> ExtraOverrides:
-    """The overrides recorded at runtime for ``org``'s rotations, by rotation id. The
-    runtime table comes with the override commands; until then there are none."""
-    del session, org
-    return {}
+def runtime_overrides(
+    *, session: Session, org: str, start: datetime, end: datetime
+) -> ExtraOverrides:
+    """The overrides recorded at runtime for ``org``'s rotations that overlap ``start``
+    … ``end``, by rotation id, oldest first (a later one wins where two overlap); a
+    cancelled one is left out."""
+    found: dict[str, list[Override]] = {}
+    for item in overrides.active_overrides(session, org, start=start, end=end):
+        start_at, end_at = _aware(item.start_at), _aware(item.end_at)
+        if end_at > start_at:
+            found.setdefault(item.rotation_id, []).append(
+                Override(item.person_id, start_at, end_at)
+            )
+    return found
+
+
+def _aware(instant: datetime) -> datetime:
+    """A stored instant, aware (SQLite gives back naive UTC)."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 #: How far back and ahead a calendar feed reaches from the day it is asked.
