@@ -271,3 +271,25 @@ def test_a_runtime_override_counts_in_every_answer(acme: Server) -> None:
             )
             session.commit()
     assert now(acme, "sre", at)["primary"]["who"]["name"] == "bo"
+
+
+def test_the_clock_rules_run_at_the_moment_asked_and_never_change_what_an_apply_stored(
+    acme: Server,
+) -> None:
+    stored = acme.client.get("/api/orgs/ACME/findings", params={"limit": 500}).json()["items"]
+    assert not {f["code"] for f in stored} & {"OP119", "OP120", "OP121"}
+    found = acme.client.get(
+        "/api/orgs/ACME/oncall/findings", params={"at": "2026-03-02T00:00:00Z"}
+    ).json()
+    assert found["weeks"] == 4
+    codes = {(f["code"], f["group"]) for f in found["findings"]}
+    # Before the weekly layer's first handoff nobody holds sre (an unheld role is OP118's).
+    assert ("OP119", "sre") in codes
+    assert ("OP119", "net") not in codes
+    # The policy asks 2 people on department rotations: sre (OPS) has ana, bo, dee, cy.
+    assert ("OP120", "sre") not in codes
+    later = acme.client.get(
+        "/api/orgs/ACME/oncall/findings", params={"at": "2026-06-01T00:00:00Z", "weeks": 2}
+    ).json()
+    assert ("OP119", "sre") not in {(f["code"], f["group"]) for f in later["findings"]}
+    assert_problem(acme.client.get("/api/orgs/ACME/oncall/findings", params={"weeks": 99}), 422)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from orgplane.api.deps import AppContext, ContextDep, ReaderDep, SessionDep, context_of
+from orgplane.api.findings import FindingOut
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
 from orgplane.api.problems import ProblemError, problem_responses
@@ -576,3 +577,49 @@ def schedule_out(session: Session, org: str, book: OnCallBook, schedule: Schedul
         ],
         holders=[holder_out(holder, found) for holder in holders],
     )
+
+
+class ClockFindingsOut(BaseModel):
+    """The findings of the rules that depend on the clock, at ``at`` for ``weeks``."""
+
+    at: datetime
+    weeks: int
+    findings: list[FindingOut]
+
+
+@router.get(
+    "/orgs/{org}/oncall/findings",
+    response_model=ClockFindingsOut,
+    summary="On-call findings at a moment",
+)
+def oncall_findings(
+    request: Request,
+    session: SessionDep,
+    context: ContextDep,
+    _caller: ReaderDep,
+    org: OrgCode,
+    at: Annotated[
+        datetime | None, Query(description="From this moment (with an offset); default now.")
+    ] = None,
+    weeks: Annotated[int, Query(ge=1, le=oncall_service.MAX_FINDING_WEEKS)] = 4,
+) -> Response:
+    """Coverage gaps, rotations shallower than the on-call depth policy, and people
+    primary on two rotations at once, in the ``weeks`` from ``at`` (rules OP119–OP121,
+    which depend on the clock and so are never among the findings an apply stores)."""
+    instant = moment(at) or context.clock()
+    org_or_404(session, org)
+    found = oncall_service.oncall_findings(session=session, org=org, at=instant, weeks=weeks)
+    items = [
+        FindingOut(
+            code=f.code,
+            severity=f.severity.value,
+            message=f.message,
+            file=f.location.file if f.location else None,
+            line=f.location.line if f.location else None,
+            col=f.location.col if f.location else None,
+            hint=f.hint,
+            group=f.subject,
+        )
+        for f in found
+    ]
+    return json_response(request, ClockFindingsOut(at=instant, weeks=weeks, findings=items))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError, UsageError
 from orgplane.exporters.ical import CalendarEvent, calendar_feed, event_uid
-from orgplane.model import Rotation
+from orgplane.model import Policies, Rotation
 from orgplane.oncall import Override, Segment
 from orgplane.oncall.book import (
     HolderAnswer,
@@ -26,7 +26,9 @@ from orgplane.oncall.book import (
     Schedule,
 )
 from orgplane.oncall.build import Holder, Holders
+from orgplane.rules import Finding, RuleContext, default_registry
 from orgplane.store import catalog, group_queries, orgs, overrides, people, roles
+from orgplane.store.org_model import org_model
 
 __all__ = [
     "MAX_SCHEDULE",
@@ -34,6 +36,7 @@ __all__ = [
     "ExtraOverrides",
     "feed_window",
     "oncall_book",
+    "oncall_findings",
     "person_calendar",
     "rotation_calendar",
     "rotation_schedule",
@@ -315,3 +318,28 @@ def _stamp(session: Session, org: str) -> datetime:
         raise NotFoundError(f"no org {org!r}")
     stamp = view.updated_at
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+#: The furthest the clock rules look ahead, in weeks.
+MAX_FINDING_WEEKS = 26
+
+
+def oncall_findings(*, session: Session, org: str, at: datetime, weeks: int = 4) -> list[Finding]:
+    """The findings of the rules that depend on the clock (coverage gaps, depth, double
+    primaries; ``clock = True``) over the org as the database holds it, from ``at`` for
+    ``weeks`` weeks. Stored findings never hold them: see docs/rules.md."""
+    if not 1 <= weeks <= MAX_FINDING_WEEKS:
+        raise UsageError(f"weeks: from 1 to {MAX_FINDING_WEEKS}")
+    model = org_model(session, org)
+    view = orgs.get_org(session, org)
+    if model is None or view is None:
+        raise NotFoundError(f"no org {org!r}")
+    model = model.model_copy(update={"policies": Policies.model_validate(view.policies)})
+    context = RuleContext(model, now=at, oncall_weeks=weeks)
+    found = [
+        finding
+        for rule in default_registry()
+        if getattr(rule, "clock", False)
+        for finding in rule.check(context)
+    ]
+    return sorted(found, key=lambda f: (f.code, f.subject or "", f.message))
