@@ -38,6 +38,9 @@ def real_values(server: Server, org: str = "DIT") -> dict[str, str]:
         "role": client.get(f"/api/orgs/{org}/roles").json()["items"][0]["id"],
         "entry": client.get(f"/api/orgs/{org}/catalog").json()["items"][0]["id"],
         "kpi": f"{group}#availability",
+        "target": group,
+        # DIT has no rotation: its routes answer 404, which is what these tests need.
+        "rotation": "on-call",
     }
     return values
 
