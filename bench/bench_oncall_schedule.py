@@ -9,7 +9,10 @@ year): ``--layers`` layers of four members each, turning daily, weekly or every 
 hours in turn, every third one restricted to business hours or weekends, and
 ``--overrides`` overrides of one to three days spread over the year. Times
 ``final_schedule`` over the whole year (best of ``--repeat`` runs, ``time.perf_counter``)
-and prints its segments and gaps. See docs/benchmarks.md.
+and prints its segments and gaps; then the rotation's iCalendar feed over that year
+(``exporters.ical.calendar_feed``: an event per segment in the rotation's zone, with its
+VTIMEZONE), and ``holding_at`` (who holds it now and until when) at 1,000 moments of the
+year. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import random
 import time as clock
 from datetime import UTC, datetime, time, timedelta
 
+from orgplane.exporters.ical import CalendarEvent, calendar_feed, event_uid
 from orgplane.oncall import (
     Layer,
     Override,
@@ -28,6 +32,7 @@ from orgplane.oncall import (
     gaps,
     zone_named,
 )
+from orgplane.oncall.holding import holding_at
 
 ZONE = zone_named("Europe/Berlin")
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -67,10 +72,35 @@ def main(argv: list[str] | None = None) -> int:
         segments = final_schedule(layers, overrides, YEAR_START, YEAR_END)
         best = min(best, clock.perf_counter() - started)
     holes = gaps(segments, YEAR_START, YEAR_END)
+    feed_best, size = float("inf"), 0
+    for _ in range(max(1, args.repeat)):
+        started = clock.perf_counter()
+        found = final_schedule(layers, overrides, YEAR_START, YEAR_END)
+        events = [
+            CalendarEvent(
+                event_uid("GEN", "bench", s.start.isoformat()),
+                f"{s.member} on call",
+                s.start,
+                s.end,
+                "Europe/Berlin",
+                s.source,
+            )
+            for s in found
+        ]
+        size = len(calendar_feed("bench", events, stamp=YEAR_START))
+        feed_best = min(feed_best, clock.perf_counter() - started)
+    moments = [YEAR_START + (YEAR_END - YEAR_START) * i / 1000 for i in range(1000)]
+    started = clock.perf_counter()
+    for moment in moments:
+        holding_at(layers, overrides, moment)
+    per_now = (clock.perf_counter() - started) / len(moments)
     print(
         f"GENERATED rotation: {args.layers} layers, {args.overrides} overrides, one year "
         f"(Europe/Berlin): {len(segments):,} segments, {len(holes)} gaps; "
-        f"final_schedule best of {max(1, args.repeat)}: {best * 1000:.1f} ms"
+        f"final_schedule best of {max(1, args.repeat)}: {best * 1000:.1f} ms; "
+        f"iCalendar feed of the year (schedule included, {size / 1024:.0f} KiB): "
+        f"{feed_best * 1000:.1f} ms; holding_at (who now, until when): "
+        f"{per_now * 1e6:.0f} µs per moment"
     )
     return 0
 

@@ -36,7 +36,8 @@ REAL = {
     "person": "eng-1",
     "role": "data-infrastructure-lead",
     "kpi": "data-platform-team#availability",
-    "rotation": "data-platform-on-call",
+    "target": "data-platform-team",
+    "rotation": "on-call",
     "page_id": "0f1e2d3c-0000-4000-8000-000000000000",
 }
 

@@ -58,7 +58,10 @@ REAL_PATHS: dict[str, list[dict[str, str]]] = {
     "person": [{"org": "DIT", "person": "eng-1"}],
     "role": [{"org": "IOT", "role": "network-engineer"}],
     "entry": [{"org": "DIT", "entry": "airflow"}],
-    "rotation": [{"org": "PAGE", "rotation": "ops"}],
+    "rotation": [
+        {"org": "PAGE", "rotation": "ops"},
+        {"org": "IOT", "rotation": "on-call-rotation"},
+    ],
     "page_id": [{"page_id": "c0ffee00-0000-4000-8000-000000000001"}],
     "override_id": [{"org": "PAGE", "override_id": "1"}],
 }
@@ -79,6 +82,7 @@ OVERRIDE_BODIES: list[dict[str, Any]] = [
 REAL_QUERIES: dict[str, list[tuple[str, str]]] = {
     "group": [("CIPO", "1B"), ("CIPO", "1D/D-1"), ("CIPO", "U-RE1"), ("DIT", "mlops-team")],
     "entry": [("DIT", "kafka"), ("DIT", "airflow")],
+    "target": [("IOT", "on-call-rotation"), ("IOT", "IOT"), ("DIT", "eng-1")],
     "kpi": [
         ("CIPO", "B-1#api-uptime"),
         ("CIPO", "1B/B-2#p95-latency"),
@@ -220,8 +224,13 @@ def _cases(
             strategies.append(api_operation.as_strategy(path_parameters=values))
         for name in query_names & set(REAL_QUERIES):
             for org, value in REAL_QUERIES[name]:
+                # A real moment too, where one is asked (most drawn ones are out of range).
+                query = {
+                    name: value,
+                    **({"at": "2026-06-01T09:00:00Z"} if "at" in query_names else {}),
+                }
                 strategies.append(
-                    api_operation.as_strategy(path_parameters={"org": org}, query={name: value})
+                    api_operation.as_strategy(path_parameters={"org": org}, query=query)
                 )
     # Hypothesis starts from the simplest choices, the first branch: real data first,
     # so the first cases get past the 404 of an unknown org.

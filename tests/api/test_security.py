@@ -150,6 +150,10 @@ def _every_get(served: Server, org: str) -> list[tuple[str, dict[str, Any]]]:
         e["id"]
         for e in client.get(f"/api/orgs/{org}/catalog", params={"limit": 500}).json()["items"]
     ]
+    rotations = [
+        r["id"]
+        for r in client.get(f"/api/orgs/{org}/rotations", params={"limit": 500}).json()["items"]
+    ]
     assert groups
     assert roles
     assert entries
@@ -159,12 +163,12 @@ def _every_get(served: Server, org: str) -> list[tuple[str, dict[str, Any]]]:
         "person": people or ["nobody"],
         "role": roles,
         "entry": entries,
-        "rotation": [r["id"] for r in client.get(f"/api/orgs/{org}").json().get("oncall", [])]
-        or ["nobody"],
+        "rotation": rotations or ["nothing"],
         "page_id": [p["id"] for p in client.get(f"/api/orgs/{org}/pages").json()["items"]]
         or ["c0ffee00"],
     }
     query_samples = {
+        "target": [*rotations, *groups, *people, *roles],
         "entry": [*entries, "automation"],
         "group": groups,
         "kpi": [f"{groups[0]}#availability", f"{groups[0]}#nope"],

@@ -38,7 +38,9 @@ def real_values(server: Server, org: str = "DIT") -> dict[str, str]:
         "role": client.get(f"/api/orgs/{org}/roles").json()["items"][0]["id"],
         "entry": client.get(f"/api/orgs/{org}/catalog").json()["items"][0]["id"],
         "kpi": f"{group}#availability",
-        "rotation": "ops",
+        "target": group,
+        # DIT has no rotation: its routes answer 404, which is what these tests need.
+        "rotation": "on-call",
         "page_id": "c0ffee00-0000-4000-8000-000000000001",
         "override_id": "1",
     }

@@ -38,6 +38,9 @@ oncall:
         turn: 1w
     overrides:
       - {person: cy, start: "2026-03-04T12:00:00Z", end: "2026-03-05T12:00:00Z"}
+    escalation:
+      - {to: ana, after_minutes: 0, until_minutes: 15}
+      - {to: Database Administrator, after_minutes: 15}
 """
 
 
@@ -105,7 +108,8 @@ def test_the_schedule_shows_handoffs_in_local_time_through_dst(run: Run, spec: s
     [
         (
             ("now", "nope"),
-            "'nope' is neither a rotation, a group nor a catalog entry (rotations: sre)",
+            "'nope' is neither a rotation, a group, a catalog entry, a person nor a role "
+            "(rotations: sre)",
         ),
         (
             ("schedule", "sre", "--from", "2026-03-05", "--to", "2026-03-01"),
@@ -146,3 +150,51 @@ def test_a_role_on_call_is_named_with_the_people_who_hold_it(
     answer = json.loads(second.out)["primary"]
     assert (answer["who"], answer["kind"], answer["people"]) == ("Network Engineer", "role", [])
     assert answer["text"] == "Network Engineer (role; no person holds it)"
+
+
+def test_now_names_the_escalation_ladder(run: Run, spec: str) -> None:
+    result = run("oncall", "now", "sre", "--spec", spec, "--at", "2026-03-10T08:00:00Z")
+    assert "escalation: ana (0–15 min)" in result.out
+    assert "escalation: Database Administrator (role): ana (15+ min)" in result.out
+    data = json.loads(
+        run("oncall", "now", "sre", "--spec", spec, "--at", "2026-03-10T08:00Z", "--json").out
+    )
+    assert [rung["after_minutes"] for rung in data["escalation"]] == [0, 15]
+
+
+def test_now_for_a_person_says_when_they_are_next_on(run: Run, spec: str) -> None:
+    # bo holds the weeks starting 9 March 09:00 Berlin; on 3 March ana holds it.
+    result = run("oncall", "now", "bo", "--spec", spec, "--at", "2026-03-03T08:00:00Z", "--json")
+    assert result.code == 0, result.err
+    answer = json.loads(result.out)
+    assert answer["kind"] == "person"
+    assert answer["on_call"] == [
+        {
+            "rotation": "sre",
+            "tier": "primary",
+            "as": "bo",
+            "from": "2026-03-09T08:00:00+00:00",
+            "until": "2026-03-16T08:00:00+00:00",
+            "source": "layer 1",
+            "now": False,
+        }
+    ]
+    now = run("oncall", "now", "cy", "--spec", spec, "--at", "2026-03-03T08:00:00Z")
+    assert "sre secondary: on call now until further notice (layer 1)" in now.out
+
+
+def test_now_for_a_role_and_for_a_person_on_no_rotation(run: Run, spec: str) -> None:
+    path = Path(spec)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("members: [ana, bo]", "members: [dba, bo]"),
+        encoding="utf-8",
+    )
+    role = run("oncall", "now", "dba", "--spec", spec, "--at", "2026-03-03T08:00:00Z", "--json")
+    assert json.loads(role.out)["on_call"][0]["as"] == "dba"
+    assert json.loads(role.out)["on_call"][0]["now"] is True
+    # ana holds the role, so she is on call through it.
+    ana = run("oncall", "now", "ana", "--spec", spec, "--at", "2026-03-03T08:00:00Z", "--json")
+    assert json.loads(ana.out)["on_call"][0]["as"] == "dba"
+    nobody = run("oncall", "now", "netops", "--spec", spec, "--at", "2026-03-03T08:00Z")
+    assert nobody.code == 1
+    assert "on no rotation's schedule" in nobody.out

@@ -23,12 +23,14 @@ from starlette.routing import Match
 from orgplane.api import (
     applies,
     audit,
+    calendars,
     catalog,
     findings,
     groups,
     health,
     kpis,
     lookups,
+    oncall,
     orgs,
     pages,
     people,
@@ -91,8 +93,21 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     _document_problems(app)
     # Each router carries its own /api prefix, so a route's path (what /metrics labels
     # requests with) is the whole path the client calls.
-    routers = (orgs, groups, people, catalog, lookups, findings, applies, audit, kpis, health)
-    for module in (*routers, pages):
+    for module in (
+        orgs,
+        groups,
+        people,
+        catalog,
+        lookups,
+        oncall,
+        calendars,
+        pages,
+        findings,
+        applies,
+        audit,
+        kpis,
+        health,
+    ):
         app.include_router(module.router)
     _no_slash_redirects(app)
     context: AppContext = app.state.orgplane

@@ -12,8 +12,9 @@ database. A caller with a token is checked in the thread pool, on a session of i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from orgplane.api.pagination import Cursor
-from orgplane.api.snapshots import AnswerCache
+from orgplane.api.snapshots import AnswerCache, wall_clock
 from orgplane.errors import AuthenticationError
 from orgplane.services.tokens import verify_token
 from orgplane.settings import Settings
@@ -49,13 +50,16 @@ class AppContext:
     cursor: Cursor
     #: The host the server listens on (reads are open by default on loopback only).
     host: str
+    #: The server's clock (the clock seam: tests give a fake one).
+    clock: Callable[[], datetime] = wall_clock
     #: The answers this server keeps (the hot reads), made with the context.
     answers: AnswerCache = field(init=False)
 
     def __post_init__(self) -> None:
         # Built here so that every context has its own, from its own engine; the cache
         # opens nothing before its first request.
-        object.__setattr__(self, "answers", AnswerCache(self.engine, self.sessions))
+        answers = AnswerCache(self.engine, self.sessions, clock=self.clock)
+        object.__setattr__(self, "answers", answers)
 
 
 @dataclass(frozen=True, slots=True)

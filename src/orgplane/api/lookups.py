@@ -1,5 +1,5 @@
-"""Instant answers: who owns a catalog entry, who to contact about a group, and what
-breaks if a group fails.
+"""Instant answers: who owns a catalog entry, who to contact about a group (with who is
+on call for it now), and what breaks if a group fails.
 
 Imports ``store`` and the api helpers; no SQL here. Who owns X and who to contact are
 hot reads: ``async`` routes whose answers the server keeps until the database changes
@@ -8,6 +8,7 @@ hot reads: ``async`` routes whose answers the server keeps until the database ch
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from orgplane.api.catalog import CatalogOut, catalog_out
-from orgplane.api.deps import ReaderDep, SessionDep, context_of
+from orgplane.api.deps import AppContext, ReaderDep, SessionDep, context_of
 from orgplane.api.groups import (
     DependencyOut,
     GroupSummaryOut,
@@ -24,10 +25,13 @@ from orgplane.api.groups import (
     summary_out,
     walk_dependencies,
 )
+from orgplane.api.oncall import book_of, runtime_overrides
 from orgplane.api.orgs import OrgCode, org_or_404
 from orgplane.api.problems import problem_responses
 from orgplane.api.responses import json_response, read_responses
+from orgplane.api.snapshots import Expiring
 from orgplane.errors import NotFoundError
+from orgplane.services import oncall as oncall_service
 from orgplane.store import catalog, group_queries, people
 
 __all__ = ["router"]
@@ -53,11 +57,25 @@ class ContactOut(BaseModel):
     chat: str | None
 
 
+class OnCallContactOut(ContactOut):
+    """A person on call for the group now: ``tier`` primary or secondary, ``until``
+    when (null: beyond the 400 days an answer looks ahead), ``role`` the role they are
+    on call as (null: named in person)."""
+
+    tier: str
+    until: datetime | None
+    role: str | None
+
+
 class ContactsOut(BaseModel):
     group: GroupSummaryOut
     contacts: list[ContactOut]
     #: Where the group itself names no one: the nearest group above it that does.
     via: GroupSummaryOut | None
+    #: Who is on call for the group now, by its rotation or the nearest one above it.
+    on_call: list[OnCallContactOut] = []
+    #: How that rotation was found (null: no rotation covers the group).
+    on_call_how: str | None = None
 
 
 class ImpactOut(BaseModel):
@@ -108,13 +126,61 @@ async def contact(
     ],
 ) -> Response:
     """The people to contact about a group: its on-call, leads and members; when it
-    names nobody, the nearest group above it that does."""
-    return await context_of(request).answers.respond(
-        request, ("contact", org, group), lambda session: _contact(session, org, group)
+    names nobody, the nearest group above it that does. ``on_call``: who is on call for
+    it now, by its rotation (or the nearest group's above it)."""
+    context = context_of(request)
+    return await context.answers.respond(
+        request, ("contact", org, group), lambda session: _contact(context, session, org, group)
     )
 
 
-def _contact(session: Session, org: str, group: str) -> ContactsOut:
+def _contact(context: AppContext, session: Session, org: str, group: str) -> Expiring:
+    contacts = _contacts(session, org, group)
+    on_call, how, changes_at = _on_call(context, session, org, contacts.group.path)
+    out = contacts.model_copy(update={"on_call": on_call, "on_call_how": how})
+    return Expiring(out, changes_at)
+
+
+def _on_call(
+    context: AppContext, session: Session, org: str, path: str
+) -> tuple[list[OnCallContactOut], str | None, datetime | None]:
+    """Who holds the rotation covering the group at path ``path`` now; nobody when no
+    rotation covers it."""
+    book = book_of(context, session, org)
+    try:
+        found = book.resolve(oncall_service.DatabasePlaces(session, org), path)
+    except NotFoundError:
+        return [], None, None
+    if found.rotation is None:
+        return [], None, None
+    at = context.clock()
+    answer = book.now(
+        found.rotation, at=at, how=found.how, extra=runtime_overrides(session, org, at)
+    )
+    duties = [duty for duty in (answer.primary, answer.secondary) if duty is not None]
+    found_people = people.people_by_id(
+        session, org, (person for duty in duties for person in duty.holder.people)
+    )
+    on_call = []
+    for duty in duties:
+        for person_id in duty.holder.people:
+            person = found_people.get(person_id)
+            on_call.append(
+                OnCallContactOut(
+                    id=person_id,
+                    name=person.name if person else person_id,
+                    relation="oncall",
+                    email=person.email if person else None,
+                    chat=person.chat if person else None,
+                    tier=duty.tier,
+                    until=duty.until,
+                    role=duty.holder.name if duty.holder.kind == "role" else None,
+                )
+            )
+    return on_call, answer.how, answer.changes_at
+
+
+def _contacts(session: Session, org: str, group: str) -> ContactsOut:
     org_or_404(session, org)
     target = resolve_group(session, org, group)
     current = target

@@ -30,6 +30,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Engine
@@ -46,8 +48,12 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "AnswerCache",
     "CachedAnswer",
+    "Expiring",
     "KeptAnswers",
+    "wall_clock",
 ]
+
+T = TypeVar("T")
 
 #: How many bytes of answers one process keeps at most (bodies plus a per-entry estimate).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -56,10 +62,26 @@ _ENTRY_OVERHEAD = 256
 MAX_REQUESTS = 100_000
 
 
+def wall_clock() -> datetime:
+    """The server's clock: the one place the server reads the time of day."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Expiring:
+    """An answer that is true until ``until`` (None: until the data changes), such as who
+    is on call now: kept no longer than that."""
+
+    answer: BaseModel
+    until: datetime | None
+
+
 @dataclass(frozen=True, slots=True)
 class CachedAnswer:
     body: bytes
     etag: str
+    #: The instant the answer stops being true (None: only a change of the data ends it).
+    expires: datetime | None = None
 
     def headers(self, status: int) -> list[tuple[bytes, bytes]]:
         """The headers ``tagged_response`` sends with this answer, in its order."""
@@ -83,8 +105,13 @@ class AnswerCache:
         sessions: sessionmaker[Session],
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        clock: Callable[[], datetime] = wall_clock,
     ) -> None:
         self._signal = change_signal(engine)
+        self.clock = clock
+        # What answers are made from, kept per snapshot like them (see ``per_snapshot``).
+        self._values: dict[Hashable, object] = {}
+        self._building = threading.local()
         self._sessions = sessions
         self._max_bytes = max_bytes
         self._answers: OrderedDict[Hashable, CachedAnswer] = OrderedDict()
@@ -99,19 +126,20 @@ class AnswerCache:
         self.early_hits = 0
 
     async def respond(
-        self, request: Request, key: Hashable, build: Callable[[Session], BaseModel]
+        self, request: Request, key: Hashable, build: Callable[[Session], BaseModel | Expiring]
     ) -> Response:
         """The answer to ``key``: kept, or made by ``build`` (in the thread pool, with a
         session of its own) and kept. ``key`` must name everything the answer depends on
-        but the data."""
+        but the data (and the time: an answer true only until some instant is an
+        ``Expiring``, kept until then)."""
         # The signal is read before the data: a write that lands while the answer is
         # being built changes the signal, so the answer is dropped at the next request.
         signal = self._signal
         version = signal.read() if signal.ready() else await run_in_threadpool(signal.read)
         answer = self._get(key, version)
         if answer is None:
-            body = await run_in_threadpool(self._build, build)
-            answer = CachedAnswer(body, etag_of(body))
+            body, expires = await run_in_threadpool(self._build, build, version)
+            answer = CachedAnswer(body, etag_of(body), expires)
             self._put(key, version, answer)
         self._remember(request.scope, key)
         return tagged_response(request, answer.body, answer.etag)
@@ -139,9 +167,35 @@ class AnswerCache:
         self.early_hits += 1
         return answer, route
 
-    def _build(self, build: Callable[[Session], BaseModel]) -> bytes:
-        with self._sessions() as session:
-            return json_body(build(session))
+    def _build(
+        self, build: Callable[[Session], BaseModel | Expiring], version: Hashable | None
+    ) -> tuple[bytes, datetime | None]:
+        self._building.version = version
+        try:
+            with self._sessions() as session:
+                made = build(session)
+        finally:
+            self._building.version = None
+        if isinstance(made, Expiring):
+            return json_body(made.answer), made.until
+        return json_body(made), None
+
+    def per_snapshot(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What ``make`` makes, kept with the answers under the change signal the answer
+        being built read (so dropped with them): the parts many answers are made from,
+        such as an org's on-call book. Called inside a ``build`` of ``respond``; outside
+        one (or with no signal) nothing is kept."""
+        version = getattr(self._building, "version", None)
+        if version is None:
+            return make()
+        with self._lock:
+            if version == self._version and key in self._values:
+                return self._values[key]  # type: ignore[return-value]
+        value = make()
+        with self._lock:
+            if version == self._version:
+                self._values[key] = value
+        return value
 
     def _get(
         self, key: Hashable, version: Hashable | None, *, count_miss: bool = True
@@ -152,9 +206,14 @@ class AnswerCache:
                 return None
             if version != self._version:
                 self._answers.clear()
+                self._values.clear()
                 self._bytes = 0
                 self._version = version
             answer = self._answers.get(key)
+            if answer is not None and answer.expires is not None and self.clock() >= answer.expires:
+                del self._answers[key]
+                self._bytes -= len(answer.body) + _ENTRY_OVERHEAD
+                answer = None
             if answer is None:
                 self.misses += count_miss
                 return None

@@ -1,15 +1,17 @@
 """``orgplane oncall``: who is on call, from the spec's rotations.
 
-``now`` answers who holds a rotation (or a group's rotation) at a moment, primary and
-secondary, until when; ``schedule`` prints a rotation's final schedule over a stretch of
-time, each segment in the rotation's local time with the layer or override it comes
-from, and the gaps nobody covers.
+``now`` answers who holds a rotation (or a group's, or a catalog entry's owner's) at a
+moment, primary and secondary, until when, with the escalation ladder; for a person or a
+role, when they are on call next. ``schedule`` prints a rotation's final schedule over a
+stretch of time, each segment in the rotation's local time with the layer or override
+it comes from, and the gaps nobody covers. The answers are ``oncall.book``'s, the same
+the server gives.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,11 +20,11 @@ from rich.table import Table
 
 from orgplane.cli.console import Loaded, load, out, print_raw, text
 from orgplane.cli.measurements import parse_moment
-from orgplane.errors import NotFoundError, UsageError
+from orgplane.errors import UsageError
 
 if TYPE_CHECKING:
     from orgplane.model import Rotation
-    from orgplane.oncall import Segment
+    from orgplane.oncall.book import HolderAnswer, OnCallBook, Places, RotationAnswer
 
 __all__ = ["oncall_app"]
 
@@ -35,67 +37,29 @@ SpecOption = Annotated[Path | None, typer.Option("--spec", help="Spec file or fo
 JsonOption = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
 
 
-def _rotation(loaded: Loaded, target: str) -> tuple[Rotation, str]:
-    """The rotation ``target`` names: its id; else the rotation of the group it names,
-    or of the catalog entry's owner, or of the nearest group above; with how it was
-    found."""
-    for rotation in loaded.org.oncall:
-        if target.lower() == rotation.id.lower():
-            return rotation, f"rotation {rotation.id}"
-    resolution = loaded.index.resolve(target)
-    if resolution.path:
-        return _of_group(loaded, resolution.path, "")
-    wanted = target.lower()
-    for entry in loaded.org.catalog:
-        if wanted in (entry.id.lower(), entry.name.lower()):
-            owner = loaded.index.resolve(entry.owner).path if entry.owner else None
-            if owner is None:
-                raise NotFoundError(
-                    f"catalog entry {entry.name!r} has no owner to be on call for it"
-                )
-            return _of_group(loaded, owner, f"{entry.name} is owned by {owner}; ")
-    known = ", ".join(r.id for r in loaded.org.oncall) or "none in this spec"
-    raise NotFoundError(
-        f"{target!r} is neither a rotation, a group nor a catalog entry (rotations: {known})"
-    )
+def _book(loaded: Loaded) -> tuple[OnCallBook, Places]:
+    from orgplane.oncall.book import spec_book
+
+    return spec_book(loaded.org, loaded.index)
 
 
-def _of_group(loaded: Loaded, group: str, prefix: str) -> tuple[Rotation, str]:
-    """The rotation of ``group``, or of the nearest group above it."""
-    by_group = {
-        loaded.index.resolve(r.group).path: r for r in loaded.org.oncall if r.group is not None
-    }
-    path = group
-    while True:
-        if path in by_group:
-            if path == group:
-                return by_group[path], f"{prefix}the rotation of {path}"
-            return by_group[path], f"{prefix}{group} has no rotation; the one of {path}, above it"
-        if "/" not in path:
-            raise NotFoundError(f"{prefix}no on-call rotation for {group} or a group above it")
-        path = path.rsplit("/", 1)[0]
-
-
-def _schedule(
-    rotation: Rotation, start: datetime, end: datetime, *, secondary: bool = False
-) -> list[Segment]:
-    from orgplane.oncall import final_schedule
-    from orgplane.oncall.build import primary_layers, rotation_overrides, secondary_layers
-    from orgplane.oncall.zones import UnknownZoneError
-
-    try:
-        if secondary:
-            return final_schedule(secondary_layers(rotation), [], start, end)
-        return final_schedule(primary_layers(rotation), rotation_overrides(rotation), start, end)
-    except UnknownZoneError as exc:
-        raise UsageError(f"rotation {rotation.id}: {exc} (see 'orgplane validate')") from None
+def _rotation(loaded: Loaded, target: str) -> tuple[OnCallBook, Rotation]:
+    """The spec's book, and the rotation ``target`` names or leads to (as ``now``)."""
+    book, places = _book(loaded)
+    found = book.resolve(places, target)
+    if found.rotation is None:
+        kind = found.holder.kind if found.holder is not None else "name"
+        raise UsageError(f"{target!r} is a {kind}, not a rotation, a group or a catalog entry")
+    return book, found.rotation
 
 
 @oncall_app.command("now")
 def now_command(
     target: Annotated[
         str,
-        typer.Argument(help="A rotation's id, a group (code or path) or a catalog entry."),
+        typer.Argument(
+            help="A rotation's id, a group (code or path), a catalog entry, a person or a role."
+        ),
     ],
     at: Annotated[
         str, typer.Option("--at", help="At this moment (ISO 8601 with offset; default now).")
@@ -103,47 +67,108 @@ def now_command(
     spec: SpecOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Who is on call for TARGET: primary and secondary, until when, and how it was found.
-    Exit 1 when nobody is."""
-    from orgplane.oncall.build import Holders
-
+    """Who is on call for TARGET: primary and secondary, until when, how it was found, and
+    the escalation ladder; for a person or a role, when they are on call next. Exit 1 when
+    nobody is."""
     loaded = load(spec)
-    rotation, how = _rotation(loaded, target)
+    book, places = _book(loaded)
+    found = book.resolve(places, target)
     moment = parse_moment(at)
-    horizon = moment + timedelta(days=400)
-    holders = Holders(loaded.org)
-    answer: dict[str, object] = {"rotation": rotation.id, "at": moment.isoformat(), "how": how}
-    for tier in ("primary", "secondary"):
-        segments = _schedule(rotation, moment, horizon, secondary=tier == "secondary")
-        current = segments[0] if segments and segments[0].start == moment else None
-        if current is None:
-            answer[tier] = None
-            continue
-        # A holder with no handoff in sight (one member, no override) holds it on.
-        until = None if current.end >= horizon else current.end.isoformat()
-        held = holders.of(current.member)
-        answer[tier] = {
-            "who": held.name,
-            "kind": held.kind,
-            "people": list(held.people),
-            "until": until,
-            "from": current.source,
-            "text": held.describe(),
+    if found.rotation is None:
+        assert found.holder is not None
+        _print_next_on(book.next_on(found.holder, at=moment), as_json=as_json)
+        return
+    answer = book.now(found.rotation, at=moment, how=found.how)
+    _print_now(answer, as_json=as_json)
+    if answer.primary is None:
+        raise typer.Exit(1)
+
+
+def _print_now(answer: RotationAnswer, *, as_json: bool) -> None:
+    rotation = answer.rotation
+    data: dict[str, object] = {
+        "rotation": rotation.id,
+        "at": answer.at.isoformat(),
+        "how": answer.how,
+    }
+    for tier, duty in (("primary", answer.primary), ("secondary", answer.secondary)):
+        data[tier] = (
+            None
+            if duty is None
+            else {
+                "who": duty.holder.name,
+                "kind": duty.holder.kind,
+                "people": list(duty.holder.people),
+                "until": duty.until.isoformat() if duty.until is not None else None,
+                "from": duty.source,
+                "text": duty.holder.describe(),
+            }
+        )
+    data["escalation"] = [
+        {
+            "to": rung.to.describe(),
+            "after_minutes": rung.after_minutes,
+            "until_minutes": rung.until_minutes,
         }
+        for rung in answer.escalation
+    ]
     if as_json:
-        print_raw(json.dumps(answer, indent=2, ensure_ascii=False))
+        print_raw(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    console = out()
+    console.print(text(f"{rotation.name} ({answer.how}), at {answer.at:%Y-%m-%d %H:%M} UTC"))
+    for tier in ("primary", "secondary"):
+        row = data[tier]
+        if isinstance(row, dict):
+            until = row["until"] or "further notice"
+            line = f"  {tier}: {row['text']} until {until} ({row['from']})"
+        else:
+            line = f"  {tier}: nobody"
+        console.print(text(line))
+    for rung in answer.escalation:
+        span = (
+            f"{rung.after_minutes}–{rung.until_minutes}"
+            if rung.until_minutes
+            else f"{rung.after_minutes}+"
+        )
+        console.print(text(f"  escalation: {rung.to.describe()} ({span} min)"))
+
+
+def _print_next_on(answer: HolderAnswer, *, as_json: bool) -> None:
+    """When a person or a role is on call: now, or next, per rotation and tier."""
+    rows = [
+        {
+            "rotation": stint.rotation.id,
+            "tier": stint.tier,
+            "as": stint.member,
+            "from": stint.start.isoformat(),
+            "until": stint.end.isoformat() if stint.end is not None else None,
+            "source": stint.source,
+            "now": stint.start <= answer.at,
+        }
+        for stint in answer.stints
+    ]
+    holder = answer.holder
+    if as_json:
+        data = {
+            "who": holder.name,
+            "kind": holder.kind,
+            "at": answer.at.isoformat(),
+            "on_call": rows,
+        }
+        print_raw(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         console = out()
-        console.print(text(f"{rotation.name} ({how}), at {moment:%Y-%m-%d %H:%M} UTC"))
-        for tier in ("primary", "secondary"):
-            row = answer[tier]
-            if isinstance(row, dict):
-                until = row["until"] or "further notice"
-                line = f"  {tier}: {row['text']} until {until} ({row['from']})"
-            else:
-                line = f"  {tier}: nobody"
-            console.print(text(line))
-    if answer["primary"] is None:
+        console.print(text(f"{holder.describe()}, at {answer.at:%Y-%m-%d %H:%M} UTC"))
+        for row in rows:
+            until = row["until"] or "further notice"
+            when = "on call now" if row["now"] else f"next on from {row['from']}"
+            console.print(
+                text(f"  {row['rotation']} {row['tier']}: {when} until {until} ({row['source']})")
+            )
+        if not rows:
+            console.print(text("  on no rotation's schedule"))
+    if not rows:
         raise typer.Exit(1)
 
 
@@ -161,19 +186,18 @@ def schedule_command(
 ) -> None:
     """A rotation's final schedule: its layers laid over each other, then overrides; each
     segment in the rotation's local time, and the gaps nobody covers."""
-    from orgplane.oncall import gaps
     from orgplane.oncall.zones import zone_named
 
     loaded = load(spec)
-    rotation, _how = _rotation(loaded, rotation_id)
+    book, rotation = _rotation(loaded, rotation_id)
     opened = parse_moment(start, "--from")
     closed = parse_moment(end, "--to") if end is not None else opened + timedelta(days=14)
     if closed <= opened:
         raise UsageError("--to must be after --from")
     if closed - opened > timedelta(days=366 * 2):
         raise UsageError("--from … --to may span at most two years")
-    segments = _schedule(rotation, opened, closed)
-    holes = gaps(segments, opened, closed)
+    found = book.schedule(rotation, opened, closed)
+    segments, holes = found.segments, found.gaps
     if as_json:
         rows = [
             {

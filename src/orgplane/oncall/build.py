@@ -9,6 +9,7 @@ who holds a role is asked elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -100,13 +101,31 @@ class Holders:
     (case-insensitive), each role with the people who hold it. Built once, asked often."""
 
     def __init__(self, org: Org) -> None:
-        self._people = {person.id for person in org.people}
+        holding: dict[str, list[str]] = {}
+        for person in org.people:
+            for role_id in person.roles:
+                holding.setdefault(role_id, []).append(person.id)
+        self._fill(
+            (person.id for person in org.people),
+            ((role.id, role.name, holding.get(role.id, ())) for role in org.roles),
+        )
+
+    @classmethod
+    def from_parts(
+        cls, people: Iterable[str], roles: Iterable[tuple[str, str, Iterable[str]]]
+    ) -> Holders:
+        """Holders from parts: people's ids, and each role's (id, name, holders' ids)."""
+        made = cls.__new__(cls)
+        made._fill(people, roles)
+        return made
+
+    def _fill(self, people: Iterable[str], roles: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        self._people = set(people)
         self._roles: dict[str, Holder] = {}
-        for role in org.roles:
-            people = tuple(person.id for person in org.people if role.id in person.roles)
-            held = Holder(role.name, "role", people, role.id)
-            self._roles.setdefault(role.id.lower(), held)
-            self._roles.setdefault(role.name.lower(), held)
+        for role_id, name, holders in roles:
+            held = Holder(name, "role", tuple(holders), role_id)
+            self._roles.setdefault(role_id.lower(), held)
+            self._roles.setdefault(name.lower(), held)
 
     def of(self, member: str) -> Holder:
         """``member`` as the org knows them: a person, a role, or ``unknown``."""

@@ -13,14 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import count
+from functools import lru_cache
+from itertools import count, takewhile
+from math import lcm
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
 from orgplane.oncall.zones import to_utc
 
-__all__ = ["Layer", "Restriction", "Shift", "TurnUnit", "shifts"]
+__all__ = ["Layer", "Restriction", "Shift", "TurnUnit", "next_handoff", "shifts"]
 
 
 class TurnUnit(StrEnum):
@@ -117,6 +119,14 @@ def shifts(layer: Layer, start: datetime, end: datetime) -> list[Shift]:
     return [part for shift in raw for part in _restricted(shift, layer)]
 
 
+def next_handoff(layer: Layer, at: datetime) -> datetime | None:
+    """The layer's first handoff after the instant ``at`` (None: it hands off no more)."""
+    for _, handoff in _handoffs(layer, at):
+        if handoff > at:
+            return handoff
+    return None
+
+
 def _turns(
     layer: Layer, start: datetime, end: datetime
 ) -> Iterator[tuple[str, datetime, datetime]]:
@@ -128,6 +138,11 @@ def _turns(
     if first is None:  # an RRULE with no occurrence
         return
     index, opened = first
+    if len(set(members)) == 1 and _endless(layer):
+        # Every turn goes to the same member: one turn, however far ``end`` is.
+        if opened < end:
+            yield members[0], opened, end
+        return
     for next_index, closed in handoffs:
         if opened >= end:
             return
@@ -154,12 +169,31 @@ def _handoffs(layer: Layer, start: datetime) -> Iterator[tuple[int, datetime]]:
         yield n, to_utc(layer.start + n * step, layer.zone)
 
 
+def _endless(layer: Layer) -> bool:
+    """Whether the layer hands off forever (a turn length, or an RRULE that never ends)."""
+    if layer.rrule is None:
+        return True
+    parts = _rrule_parts(layer.rrule)
+    return parts is not None and "COUNT" not in parts and "UNTIL" not in parts
+
+
 def _rrule_handoffs(layer: Layer, start: datetime) -> Iterator[tuple[int, datetime]]:
     """The same, for a layer turned by an RRULE: its occurrences are counted from the
     layer's start, so each turn goes to the member its place in the rotation says. A
-    rule that ends ends the layer at its last handoff."""
-    rule = rrulestr(layer.rrule or "", dtstart=layer.start)
-    occurrences = enumerate(rule)
+    rule that ends ends the layer at its last handoff. A rule whose occurrences repeat
+    week after week (see ``_cycle``) skips the whole cycles before ``start``, so the
+    work does not grow with the layer's age."""
+    text = layer.rrule or ""
+    first_index, dtstart = 0, layer.start
+    cycle = _cycle(text, layer.start)
+    if cycle is not None:
+        period, per_period = cycle
+        wall = start.astimezone(layer.zone).replace(tzinfo=None)
+        # One cycle of margin: wall time and instants differ by at most a DST shift.
+        skipped = max((wall - layer.start) // period - 1, 0)
+        first_index, dtstart = skipped * per_period, layer.start + skipped * period
+    rule = rrulestr(text, dtstart=dtstart)
+    occurrences = enumerate(rule, first_index)
     previous: tuple[int, datetime] | None = None
     for n, local in occurrences:
         instant = to_utc(local, layer.zone)
@@ -175,6 +209,55 @@ def _rrule_handoffs(layer: Layer, start: datetime) -> Iterator[tuple[int, dateti
         return
     for n, local in occurrences:
         yield n, to_utc(local, layer.zone)
+
+
+#: RRULE frequencies whose occurrences repeat every week (with the interval's multiple).
+_FIXED_FREQUENCIES = {
+    "WEEKLY": timedelta(weeks=1),
+    "DAILY": timedelta(days=1),
+    "HOURLY": timedelta(hours=1),
+    "MINUTELY": timedelta(minutes=1),
+}
+#: The parts such a rule may have and still repeat: no month, month day, year day or
+#: week number (calendar-bound), no COUNT or UNTIL (an end), no BYSETPOS.
+_CYCLIC_PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST"}
+
+
+def _rrule_parts(text: str) -> dict[str, str] | None:
+    """The NAME=VALUE parts of a one-line RRULE, by upper-case name (None: not one)."""
+    body = text.strip()
+    if "\n" in body or ":" in body.removeprefix("RRULE:"):
+        return None
+    body = body.removeprefix("RRULE:")
+    parts: dict[str, str] = {}
+    for part in body.split(";"):
+        name, equals, value = part.partition("=")
+        if not equals:
+            return None
+        parts[name.strip().upper()] = value.strip().upper()
+    return parts
+
+
+@lru_cache(maxsize=4096)
+def _cycle(text: str, dtstart: datetime) -> tuple[timedelta, int] | None:
+    """(period, occurrences per period) of a rule whose occurrences repeat, shifted by
+    the period, forever: a weekly, daily, hourly or minutely rule with only weekday and
+    time-of-day parts repeats every ``lcm(interval, 1 week)`` of wall-clock time (the
+    rule runs on naive local times, so DST does not change that). None for any other."""
+    parts = _rrule_parts(text)
+    if parts is None or not set(parts) <= _CYCLIC_PARTS:
+        return None
+    unit = _FIXED_FREQUENCIES.get(parts.get("FREQ", ""))
+    interval = parts.get("INTERVAL", "1")
+    if unit is None or not interval.isdigit() or int(interval) < 1:
+        return None
+    if any(day.strip()[:-2] for day in parts.get("BYDAY", "").split(",") if day.strip()):
+        return None  # "1MO": an n-th weekday is not for these frequencies
+    step = int((unit * int(interval)).total_seconds())
+    period = timedelta(seconds=lcm(step, int(timedelta(weeks=1).total_seconds())))
+    rule = rrulestr(text, dtstart=dtstart)
+    per_period = sum(1 for _ in takewhile(lambda local: local < dtstart + period, rule))
+    return (period, per_period) if per_period else None
 
 
 def _restricted(shift: Shift, layer: Layer) -> Iterator[Shift]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
@@ -23,9 +24,16 @@ ENTRY_POINT_GROUP = "orgplane.rules"
 
 @dataclass(slots=True)
 class RuleContext:
-    """What a rule sees: the org and its index (built once, shared by all rules)."""
+    """What a rule sees: the org and its index (built once, shared by all rules).
+
+    ``now`` is the clock seam of the rules that depend on time (the on-call clock rules,
+    whose ``clock`` attribute is true): without it they report nothing, so what an apply
+    stores never changes just because time passed; a caller that asks about a moment
+    (the on-call findings API) gives it. ``oncall_weeks`` is how far ahead they look."""
 
     org: Org
+    now: datetime | None = None
+    oncall_weeks: int = 4
     index: OrgIndex = field(init=False)
 
     def __post_init__(self) -> None:

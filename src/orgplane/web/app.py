@@ -27,7 +27,7 @@ from orgplane.errors import (
     PermissionDeniedError,
 )
 from orgplane.settings import Settings
-from orgplane.web import pages, scorecard_pages
+from orgplane.web import oncall_pages, pages, scorecard_pages
 from orgplane.web.security import SecurityMiddleware, allowed_hosts
 
 __all__ = ["create_app"]
@@ -40,6 +40,7 @@ def create_app(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     app = create_api(settings, engine, host=host)
     app.include_router(pages.router)
     app.include_router(scorecard_pages.router)
+    app.include_router(oncall_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("orgplane.web") / "static")), name="static"
     )

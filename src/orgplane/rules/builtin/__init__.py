@@ -13,7 +13,14 @@ from orgplane.rules.builtin.catalog import CatalogCoverageRule, CatalogUnowned
 from orgplane.rules.builtin.dependencies import DependencyCycle
 from orgplane.rules.builtin.escalation import EscalationTargetRule
 from orgplane.rules.builtin.kpis import KpiUntyped
-from orgplane.rules.builtin.oncall import OnCallDefinition, OnCallMember, OnCallRoleUnheld
+from orgplane.rules.builtin.oncall import (
+    OnCallCoverageGap,
+    OnCallDefinition,
+    OnCallDoublePrimary,
+    OnCallMember,
+    OnCallRoleUnheld,
+    OnCallRotationDepth,
+)
 from orgplane.rules.builtin.policies import (
     AuthorityBoundary,
     ForbiddenInterfaceRule,
@@ -49,6 +56,9 @@ def builtin_rules() -> list[Rule]:
         OnCallDefinition(),
         OnCallMember(),
         OnCallRoleUnheld(),
+        OnCallCoverageGap(),
+        OnCallRotationDepth(),
+        OnCallDoublePrimary(),
         EscalationTargetRule(),
     ]
 
