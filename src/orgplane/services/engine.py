@@ -36,9 +36,9 @@ from orgplane.integrations.channels import Channels, DeliveryError, Notice
 from orgplane.model import ContactMethod, Person
 from orgplane.oncall.directory import Directory
 from orgplane.oncall.escalation import Ladder
-from orgplane.oncall.schedule import Override
+from orgplane.services.oncall import runtime_overrides
 from orgplane.services.pages import ACK_LINK_LIFETIME, DirectoryCache, ack_token
-from orgplane.store import begin_write, overrides, pages, timers
+from orgplane.store import begin_write, pages, timers
 from orgplane.store.pages import NotificationView, PageView
 from orgplane.store.timers import ClaimedTimer
 
@@ -161,18 +161,6 @@ class Engine:
         self.stats.lost_claims += 1
         return False
 
-    def _overrides(
-        self, session: Session, org_code: str, at: datetime
-    ) -> dict[str, list[Override]]:
-        found: dict[str, list[Override]] = {}
-        for item in overrides.active_overrides(
-            session, org_code, start=at, end=at + timedelta(microseconds=1)
-        ):
-            found.setdefault(item.rotation_id, []).append(
-                Override(item.person_id, item.start_at, item.end_at)
-            )
-        return found
-
     def _rung(self, session: Session, timer: ClaimedTimer, now: datetime) -> None:
         begin_write(session)
         page = pages.lock_page(session, timer.ref)
@@ -182,7 +170,9 @@ class Engine:
         ladder = Ladder.from_json(page.ladder)
         rung, round_ = int(timer.data["rung"]), int(timer.data["round"])
         directory = self.directories.get(session, page.org_code)
-        extra = self._overrides(session, page.org_code, now)
+        extra = runtime_overrides(
+            session=session, org=page.org_code, start=now, end=now + timedelta(microseconds=1)
+        )
         told: dict[str, str] = {}
         lines: list[str] = []
         for text in ladder.rungs[rung].targets:

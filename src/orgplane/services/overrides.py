@@ -3,7 +3,8 @@
 Imports ``store``, ``oncall`` and ``errors``. An override set here wins over the spec's
 layers and overrides for its time (a later one over an earlier one), everywhere a
 schedule is computed: ``oncall now``, the schedule, the feeds and the escalation
-engine. Setting and cancelling are audited.
+engine (``services.oncall.runtime_overrides`` reads them for all of those).
+Setting and cancelling are audited.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError, UsageError
-from orgplane.oncall.schedule import Override
 from orgplane.store import audit, begin_write, overrides
 from orgplane.store.org_model import org_model
 from orgplane.store.overrides import OverrideView
@@ -23,7 +23,6 @@ __all__ = [
     "add_override",
     "cancel_override",
     "list_overrides",
-    "runtime_overrides",
 ]
 
 #: An override longer than this is a rotation change: write it in the spec.
@@ -135,16 +134,3 @@ def list_overrides(
         )
     finally:
         session.rollback()
-
-
-def runtime_overrides(
-    session: Session, org_code: str, rotation_id: str, *, start: datetime, end: datetime
-) -> list[Override]:
-    """The runtime overrides of a rotation over [start, end), as the schedule takes them
-    (after the spec's own: a later override wins). Reads in the caller's transaction."""
-    return [
-        Override(item.person_id, item.start_at, item.end_at)
-        for item in overrides.active_overrides(
-            session, org_code, rotation_id=rotation_id, start=start, end=end
-        )
-    ]
