@@ -150,6 +150,16 @@ class ObservabilityMiddleware:
                 "the path or query holds a NUL character",
                 kind="nul-character",
             )
+        if (
+            refusal is None
+            and declared is None
+            and b"chunked" in headers.get(b"transfer-encoding", b"")
+        ):
+            # A body of unknown length is read up to the limit before any route sees it,
+            # so a route that reads no body refuses an oversized one too.
+            receive, over = await self._buffered(receive)
+            if over:
+                refusal = self._too_large(scope)
         if refusal is not None:
             status = refusal.status_code
             await refusal(scope, receive, send)
@@ -190,6 +200,32 @@ class ObservabilityMiddleware:
                 await self._too_large(scope)(scope, receive, send)
         finally:
             self._record(scope, status, started, request_id)
+
+    async def _buffered(self, receive: Receive) -> tuple[Receive, bool]:
+        """The whole chunked body read into one message (or ``True`` once it passes the
+        limit), and a ``receive`` that gives it back before anything else."""
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                pending: list[Message] = [message]
+                break
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_body:
+                return receive, True
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                pending = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+                break
+
+        async def replay() -> Message:
+            if pending:
+                return pending.pop(0)
+            return await receive()
+
+        return replay, False
 
     def _too_large(self, scope: Scope) -> Response:
         return problem(
