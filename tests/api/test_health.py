@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from anyio.from_thread import BlockingPortal
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.orm import Session
 
-from orgplane.store import create_engine, head_revision
+from orgplane.services.pages import open_page
+from orgplane.store import create_engine, head_revision, upgrade
+from orgplane.store.timers import cancel_timers
 from orgplane.web import create_app
 from tests.api.conftest import DEV_SETTINGS, Server, assert_problem, client_for
 from tests.db import PostgresServer
+from tests.paging.engine_kit import apply_org
 
 
 def test_healthz_answers_ok(served: Server) -> None:
@@ -121,3 +127,66 @@ def test_every_answer_carries_a_request_id(served: Server) -> None:
     assert first
     assert second
     assert first != second
+
+
+def _gauges(client: httpx.Client) -> dict[str, float]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name.startswith(("orgplane_pages_", "orgplane_timer", "orgplane_paging_"))
+    }
+
+
+def test_the_escalation_auditor_reports_through_readyz_and_metrics(
+    unmigrated_url: str, portal: BlockingPortal
+) -> None:
+    upgrade(unmigrated_url)
+    engine = create_engine(unmigrated_url)
+    try:
+        apply_org(engine)
+        client = client_for(create_app(DEV_SETTINGS, engine), portal)
+        healthy = client.get("/readyz").json()
+        assert healthy["status"] == "ready"
+        assert healthy["paging"]["healthy"] is True
+        assert _gauges(client)["orgplane_paging_healthy"] == 1
+
+        # A page opened an hour ago that no engine ever fired: its timer is late.
+        with Session(engine) as session:
+            page = open_page(
+                session=session,
+                org_code="OPS",
+                target="ops",
+                summary="Disk full",
+                actor="tests",
+                now=datetime.now(UTC) - timedelta(hours=1),
+            )
+        client = client_for(create_app(DEV_SETTINGS, engine), portal)  # nothing kept
+        response = client.get("/readyz")
+        assert response.status_code == 200  # the API is how people acknowledge pages
+        body = response.json()
+        assert body["status"] == "degraded"
+        assert body["paging"]["open_pages"] == 1
+        assert body["paging"]["late_timers"] == 1
+        assert body["paging"]["stuck_pages"] == 0
+        assert "is an engine running" in body["paging"]["detail"]
+        gauges = _gauges(client)
+        assert gauges["orgplane_paging_healthy"] == 0
+        assert gauges["orgplane_timers_late"] == 1
+        assert 3500 < gauges["orgplane_timer_lateness_seconds"] < 3700
+        assert gauges["orgplane_pages_open"] == 1
+
+        # The same page with no timer at all is stuck: nothing would ever page again.
+        with Session(engine) as session:
+            cancel_timers(session, [page.id])
+            session.commit()
+        client = client_for(create_app(DEV_SETTINGS, engine), portal)
+        body = client.get("/readyz").json()
+        assert body["paging"]["stuck_pages"] == 1
+        assert body["paging"]["late_timers"] == 0
+        assert page.id[:8] in body["paging"]["detail"]
+        assert _gauges(client)["orgplane_pages_stuck"] == 1
+    finally:
+        engine.dispose()

@@ -3,10 +3,13 @@ an empty folder, a real port, real signals."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import re
 import signal
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -235,3 +238,88 @@ def test_serve_with_demo_fills_the_kpis_with_labelled_demo_data(
     status, _, body = http_get(server.port, "/orgs/CIPO/scorecard")
     assert status == 200
     assert b"Demo data" in body
+
+
+class _Hooks(http.server.ThreadingHTTPServer):
+    """A webhook receiver on loopback: keeps every JSON body posted to it."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, object]] = []
+        self.arrived = threading.Event()
+        super().__init__(("127.0.0.1", 0), _HookHandler)
+
+
+class _HookHandler(http.server.BaseHTTPRequestHandler):
+    server: _Hooks
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.server.received.append(
+            {"path": self.path, "key": self.headers.get("idempotency-key"), **json.loads(body)}
+        )
+        self.server.arrived.set()
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hooks() -> Iterator[_Hooks]:
+    receiver = _Hooks()
+    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+
+
+def _paging_spec(hook: str) -> str:
+    return f"""\
+org: {{code: PGE, name: Paging}}
+groups:
+  - {{code: OPS, name: Operations, leads: [ana]}}
+people:
+  - id: ana
+    name: Ana
+    contacts: ["{hook}"]
+oncall:
+  - {{id: ops, name: Ops on call, group: OPS, primary: ana, timezone: UTC, handoff: "09:00"}}
+"""
+
+
+@pytest.mark.parametrize("engine", [True, False], ids=["engine", "no-engine"])
+def test_serve_runs_the_escalation_engine_unless_told_not_to(
+    tmp_path: Path, serve: Serve, hooks: _Hooks, engine: bool
+) -> None:
+    spec = tmp_path / "org.yaml"
+    spec.write_text(_paging_spec(f"http://127.0.0.1:{hooks.server_port}/ana"), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'paging.db'}"
+    server = serve(str(spec), "--db", db, *(() if engine else ("--no-engine",)))
+    assert ("escalation engine running" in server.output()) is engine
+
+    paged = run_orgplane(
+        ["page", "ops", "--summary", "Disk full on db-1", "--db", db], cwd=tmp_path
+    )
+    assert paged.returncode == 0, paged.stderr
+    delivered = hooks.arrived.wait(30 if engine else 3)
+    assert delivered is engine, hooks.received
+    if engine:
+        (note,) = hooks.received
+        assert note["path"] == "/ana"
+        assert note["key"]
+        assert "Disk full on db-1" in json.dumps(note)
+        # /readyz keeps an audit for a few seconds: the page shows within them.
+        deadline = time.monotonic() + 20
+        while True:
+            ready = _json(server, "/readyz")
+            assert isinstance(ready, dict)
+            if ready["paging"]["open_pages"] == 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert ready["paging"] == {**ready["paging"], "open_pages": 1, "healthy": True}
+    assert server.stop(signal.SIGINT) == 0
+    assert "Traceback" not in server.output()

@@ -47,6 +47,7 @@ from orgplane.api.observability import (
     Send,
 )
 from orgplane.api.pagination import Cursor
+from orgplane.api.paging_health import PagingCollector
 from orgplane.api.problems import Problem, install_problem_handlers, problem
 from orgplane.api.snapshots import KeptAnswers
 from orgplane.settings import Settings
@@ -88,6 +89,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     )
     metrics = Metrics()
     metrics.exposition.register(KpiCollector(app.state.orgplane.sessions))
+    metrics.exposition.register(PagingCollector(app.state.orgplane.paging))
     app.state.metrics = metrics
     install_problem_handlers(app)
     _document_problems(app)

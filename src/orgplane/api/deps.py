@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from orgplane.api.pagination import Cursor
+from orgplane.api.paging_health import PagingAudit
 from orgplane.api.snapshots import AnswerCache, wall_clock
 from orgplane.errors import AuthenticationError
 from orgplane.services.tokens import verify_token
@@ -54,12 +55,15 @@ class AppContext:
     clock: Callable[[], datetime] = wall_clock
     #: The answers this server keeps (the hot reads), made with the context.
     answers: AnswerCache = field(init=False)
+    #: The escalation auditor's newest report, for /readyz and /metrics.
+    paging: PagingAudit = field(init=False)
 
     def __post_init__(self) -> None:
         # Built here so that every context has its own, from its own engine; the cache
         # opens nothing before its first request.
         answers = AnswerCache(self.engine, self.sessions, clock=self.clock)
         object.__setattr__(self, "answers", answers)
+        object.__setattr__(self, "paging", PagingAudit(self.sessions, self.clock))
 
 
 @dataclass(frozen=True, slots=True)

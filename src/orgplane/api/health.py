@@ -1,5 +1,7 @@
 """Is orgplane up, and is it ready: /healthz (the process answers), /readyz (the
-database answers and its schema is current), /metrics (Prometheus exposition).
+database answers and its schema is current; the escalation auditor's findings, a
+``degraded`` status when a page is stuck or a timer late), /metrics (Prometheus
+exposition).
 
 /healthz is always open and says only "ok". /readyz and /metrics tell more (the schema,
 every KPI's name and value), so where reads need a token they need one too: an API
@@ -37,11 +39,24 @@ class Health(BaseModel):
     status: str
 
 
+class Paging(BaseModel):
+    """What the escalation auditor found (``api/paging_health.py``)."""
+
+    healthy: bool
+    open_pages: int
+    stuck_pages: int
+    late_timers: int
+    detail: str
+
+
 class Ready(BaseModel):
+    #: ``ready``, or ``degraded`` when the auditor finds a stuck page or a late timer:
+    #: still 200, because the API is what people acknowledge pages with.
     status: str
     #: The database's kind, ``sqlite`` or ``postgresql``: never its URL.
     database: str
     revision: str
+    paging: Paging
 
 
 async def scraper(request: Request) -> None:
@@ -96,7 +111,26 @@ def readyz(request: Request, context: ContextDep, _scraper: ScraperDep) -> Respo
             kind="not-ready",
             instance=request.url.path,
         )
-    return json_response(request, Ready(status="ready", database=where, revision=head))
+    try:
+        report = context.paging.report()
+    except SQLAlchemyError:
+        return problem(
+            503,
+            f"the {where} database does not answer",
+            kind="not-ready",
+            instance=request.url.path,
+        )
+    paging = Paging(
+        healthy=report.healthy,
+        open_pages=report.open_pages,
+        stuck_pages=len(report.stuck_pages),
+        late_timers=report.late_timers,
+        detail=report.describe(),
+    )
+    status = "ready" if report.healthy else "degraded"
+    return json_response(
+        request, Ready(status=status, database=where, revision=head, paging=paging)
+    )
 
 
 @router.get(

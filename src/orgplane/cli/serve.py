@@ -16,6 +16,7 @@ folder of files made for the run (prometheus_client's multiprocess mode, unless
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -35,10 +36,13 @@ from orgplane.errors import UsageError
 from orgplane.settings import UnsafeSettingsError, get_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from fastapi import FastAPI
     from sqlalchemy import URL, Engine
 
     from orgplane.rules import Finding
+    from orgplane.settings import Settings
 
 __all__ = ["serve_command", "worker_app"]
 
@@ -93,6 +97,15 @@ def serve_command(
             help="Server processes on the one port (uvicorn workers), e.g. one per core.",
         ),
     ] = 1,
+    no_engine: Annotated[
+        bool,
+        typer.Option(
+            "--no-engine",
+            help="Do not run the escalation engine in this process (run 'orgplane worker' "
+            "beside it instead). By default the server fires ladder steps and sends "
+            "notifications itself.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the org: the web UI at /, the REST API at /api (OpenAPI at
     /api/openapi.json), /healthz, /readyz and /metrics.
@@ -101,13 +114,15 @@ def serve_command(
     Without SPEC_PATH, serves the example orgs that ship with orgplane; their findings,
     errors included, are on each org's findings page. Several processes may serve one
     PostgreSQL database (--db postgresql://…).
+
+    The escalation engine runs beside the server (one engine, whatever --workers says)
+    unless --no-engine: any number of servers and 'orgplane worker's may share one
+    database, each due ladder step is fired by one of them.
     """
     import uvicorn
     from sqlalchemy.orm import Session
-    from uvicorn.supervisors import Multiprocess
 
-    from orgplane.api.observability import MULTIPROCESS_DIR_ENV, configure_logging
-    from orgplane.cli._workers import WorkersConfig
+    from orgplane.api.observability import configure_logging
     from orgplane.spec.examples import bundled_examples
     from orgplane.store import create_engine, current_revision, display_url, upgrade
     from orgplane.web import create_app
@@ -144,15 +159,43 @@ def serve_command(
             offer_demo(session, interactive=sys.stdin.isatty() and sys.stderr.isatty())
     configure_logging()
     processes = f", {workers} worker processes" if workers > 1 else ""
+    paging = "" if no_engine else "; escalation engine running"
     err().print(
-        f"serving http://{safe(host)}:{port}/{processes} (API: /api/docs; stop with Ctrl-C)"
+        f"serving http://{safe(host)}:{port}/{processes}{paging} (API: /api/docs; stop with Ctrl-C)"
     )
-    if workers == 1:
-        app = create_app(settings, engine, host=host)
-        _freeze_startup_objects()
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    with _engine_beside(engine, settings, run=not no_engine):
+        if workers == 1:
+            app = create_app(settings, engine, host=host)
+            _freeze_startup_objects()
+            uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+            return
+        _serve_workers(url, host=host, port=port, workers=workers)
+
+
+@contextlib.contextmanager
+def _engine_beside(engine: Engine, settings: Settings, *, run: bool) -> Iterator[None]:
+    """The escalation engine on a thread of this process while the server runs (with
+    ``--workers N``, this process is uvicorn's supervisor: the engine runs once, here)."""
+    if not run:
+        yield
         return
-    engine.dispose()  # the workers open their own
+    from orgplane.services.workers import EngineThreads
+
+    runner = EngineThreads(database=engine, settings=settings, count=1, name="serve")
+    runner.start()
+    try:
+        yield
+    finally:
+        runner.stop()
+
+
+def _serve_workers(url: URL, *, host: str, port: int, workers: int) -> None:
+    """``workers`` uvicorn processes on the one port, until stopped."""
+    from uvicorn.supervisors import Multiprocess
+
+    from orgplane.api.observability import MULTIPROCESS_DIR_ENV
+    from orgplane.cli._workers import WorkersConfig
+
     # The URL with its password: the workers are this user's own processes.
     target = {"db": url.render_as_string(hide_password=False), "host": host}
     os.environ[_WORKER_ENV] = json.dumps(target)
