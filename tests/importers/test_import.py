@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,10 @@ import yaml
 
 from orgplane.exporters.markdown import export_markdown
 from orgplane.importers.markdown.document import parse_markdown
+from orgplane.importers.markdown.owners import assign_owner_roles
 from orgplane.importers.service import ImportResult, import_documents, import_paths
 from orgplane.model import Org, OrgIndex
+from orgplane.oncall.directory import Directory
 from orgplane.rules import default_registry
 from orgplane.spec.dumper import dump_spec, spec_files
 
@@ -185,6 +188,49 @@ def test_team_document_roles_kpis_and_processes() -> None:
     assert not [f for f in default_registry().check(org) if f.code == "OP114"]
     text = "".join(spec_files(org).values())
     assert text.count("INF-0") == 6  # only in the roles' internal_id fields
+
+
+def test_what_a_team_provides_is_owned_by_the_role_whose_duties_name_it() -> None:
+    org = import_paths([_seed("004")]).org
+    assert {entry.id: entry.owner_role for entry in org.catalog} == {
+        "infrastructure-architecture": "Infrastructure Architect",
+        "deployment-environments": None,  # no role's duties name it: no guess
+        "database-management": "Database Administrator",
+        "network-configuration": "Network Engineer",
+        "monitoring-and-reliability": "Site Reliability Engineer",
+    }
+    # The ladder's "Component Specialist" step pages the affected component's owner role.
+    directory = Directory(org)
+    target = directory.page_target("on-call-rotation", component="database-management")
+    rung = target.ladder.rungs[2]
+    assert (rung.after_minutes, rung.targets) == (30, ("Component Specialist",))
+    reached = directory.reach(
+        "Component Specialist",
+        at=datetime(2026, 3, 2, tzinfo=UTC),
+        rotation_id=target.rotation_id,
+        component=target.component,
+    )
+    assert reached.how == "Database management's owner: Database Administrator (every holder)"
+
+
+def test_one_role_or_prose_duties_own_nothing() -> None:
+    catalog = [{"name": "Spark"}, {"name": "Database management"}]
+    assign_owner_roles(
+        catalog,
+        [
+            {
+                "name": "Lead",
+                "responsibilities": [
+                    "Performance management: conduct regular 1:1s, review Spark and "
+                    "database management work, and keep the team's priorities clear."
+                ],
+            },
+            {"name": "Engineer", "responsibilities": ["Run the on-call rotation for every team"]},
+        ],
+    )
+    assert catalog == [{"name": "Spark"}, {"name": "Database management"}]
+    assign_owner_roles(catalog, [{"name": "DBA", "responsibilities": ["Database management"]}])
+    assert "owner_role" not in catalog[1]
 
 
 def test_team_document_with_named_subteams() -> None:

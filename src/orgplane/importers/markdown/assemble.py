@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orgplane.importers.markdown.draft import Draft, OrgDraft, match_name
+from orgplane.importers.markdown.owners import assign_owner_roles
 from orgplane.importers.markdown.phrases.grammar import authority_terms, slug
 from orgplane.importers.report import ImportReport
 from orgplane.importers.textlimit import bound_texts, cut_too_long
@@ -161,6 +162,7 @@ def to_org(draft: OrgDraft, report: ImportReport | None = None) -> Org:
         seen.add(ident)
         entry = {"owner": owner, **{k: v for k, v in entry.items() if v}}
         catalog.append({"id": ident, **{k: v for k, v in entry.items() if v}})
+    assign_owner_roles(catalog, roles)
     role_names = {key: role["name"] for key, role in draft.roles.items()}
     document: dict[str, Any] = {
         "code": code,
