@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orgplane.importers.markdown.facts.teams import rotation
 from orgplane.importers.markdown.phrases import grammar as phrases
 from orgplane.importers.markdown.phrases import planning
 from orgplane.importers.markdown.phrases.grammar import (
@@ -43,6 +44,7 @@ from orgplane.importers.markdown.phrases.planning import (
     parse_rotation_period,
     parse_weeks,
 )
+from orgplane.importers.markdown.phrases.zones import find_zone, iana_zone
 
 SEEDS = Path(__file__).parents[2] / "examples" / "seeds"
 
@@ -869,3 +871,34 @@ def test_slug_is_always_a_short_identifier(text: str) -> None:
     out = slug(text)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", out)
     assert len(out) <= 64
+
+
+# -- time zones --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("HANDOFF: Mon 09:00 PST", "America/Los_Angeles"),
+        ("Handover 08:00 Europe/Berlin", "Europe/Berlin"),
+        ("9:00 europe/london", "Europe/London"),
+        ("daily at 09:00 UTC", "UTC"),
+        ("07:30 CEST", "Europe/Berlin"),
+        ("09:00 America/New_York (ET)", "America/New_York"),
+        ("09:00 IT team", None),  # an uppercase word, not a zone
+        ("handover at 07:30 et al", None),  # abbreviations count in capitals only
+        ("09:00 Mars/Olympus", None),
+        ("Friday", None),
+    ],
+)
+def test_time_zones_as_documents_write_them(text: str, zone: str | None) -> None:
+    assert find_zone(text) == zone
+
+
+def test_a_zone_written_in_the_handoff_line_is_its_iana_name() -> None:
+    assert iana_zone("pst") == "America/Los_Angeles"
+    assert iana_zone("Asia/Tokyo") == "Asia/Tokyo"
+    assert iana_zone("Mars/Olympus") == "Mars/Olympus"  # kept: OP116 reports it
+    on_call = rotation("PRIMARY: Ana\nHANDOFF: Daily at 09:00 PST", "Ops")
+    assert on_call is not None
+    assert (on_call["handoff"], on_call["timezone"]) == ("09:00", "America/Los_Angeles")

@@ -13,6 +13,7 @@ from typing import Any
 
 from orgplane.importers.markdown.document import Table
 from orgplane.importers.markdown.phrases.grammar import slug, split_list
+from orgplane.importers.markdown.phrases.zones import find_zone
 from orgplane.importers.markdown.structure.columns import header_words
 
 __all__ = ["escalation_steps", "interactions", "rotations"]
@@ -56,8 +57,8 @@ def rotations(table: Table) -> list[tuple[dict[str, Any], list[str], int]] | Non
                 rotation["handoff"] = f"{int(time[1]):02d}:{time[2]}"
             if re.search(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\bweekly\b", text, re.I):
                 rotation["period"] = "weekly"
-            if zone := re.search(r"\b([A-Z][a-z]+/[A-Z][A-Za-z_]+)\b", text):
-                rotation["timezone"] = zone[1]
+            if zone := find_zone(text):
+                rotation["timezone"] = zone
         covered = split_list(row[teams].text) if teams is not None else []
         out.append((rotation, covered, row[0].line))
     return out

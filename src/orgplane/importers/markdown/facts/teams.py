@@ -12,6 +12,7 @@ from typing import Any
 
 from orgplane.importers.markdown.document import Table
 from orgplane.importers.markdown.phrases.grammar import slug, split_list
+from orgplane.importers.markdown.phrases.zones import iana_zone
 from orgplane.importers.markdown.structure.columns import header_words
 
 __all__ = ["kpi_rows", "role_rows", "rotation", "task_rows", "template"]
@@ -134,7 +135,7 @@ def rotation(text: str, title: str) -> dict[str, Any] | None:
         out["handoff"] = f"{int(hours):02d}:{minutes}"
         out["period"] = slug(handoff["period"])
         if handoff["tz"]:
-            out["timezone"] = handoff["tz"]
+            out["timezone"] = iana_zone(handoff["tz"])
     steps = []
     for step in _STEP.finditer(text):
         entry: dict[str, Any] = {"to": step["who"].strip(), "after_minutes": int(step["a"])}
