@@ -162,6 +162,15 @@ def test_now_names_the_escalation_ladder(run: Run, spec: str) -> None:
     assert [rung["after_minutes"] for rung in data["escalation"]] == [0, 15]
 
 
+def test_a_component_owner_step_says_whom_it_pages(run: Run, infra_ops: str) -> None:
+    # Seed 004's ladder: "Component Specialist" is the owner of the paged component.
+    result = run("oncall", "now", "IOT", "--spec", infra_ops)
+    assert result.code == 0, result.err
+    assert "escalation: Component Specialist (the owner of the paged component)" in result.out
+    data = json.loads(run("oncall", "now", "IOT", "--spec", infra_ops, "--json").out)
+    assert data["escalation"][2]["to"] == "Component Specialist (the owner of the paged component)"
+
+
 def test_now_for_a_person_says_when_they_are_next_on(run: Run, spec: str) -> None:
     # bo holds the weeks starting 9 March 09:00 Berlin; on 3 March ana holds it.
     result = run("oncall", "now", "bo", "--spec", spec, "--at", "2026-03-03T08:00:00Z", "--json")

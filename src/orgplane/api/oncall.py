@@ -63,10 +63,11 @@ class PersonRefOut(BaseModel):
 
 class HolderOut(BaseModel):
     """A name a rotation uses: a person, a role (with the people who hold it — none when
-    nobody does), or neither (``unknown``)."""
+    nobody does), the ``owner`` of the paged component (a ladder step), or neither
+    (``unknown``)."""
 
     name: str
-    kind: Literal["person", "role", "unknown"]
+    kind: Literal["person", "role", "owner", "unknown"]
     text: str
     people: list[PersonRefOut]
 
@@ -237,8 +238,14 @@ def holder_out(holder: Holder, found: dict[str, people.PersonView]) -> HolderOut
         )
         for person_id in holder.people
     ]
-    kind: Literal["person", "role", "unknown"] = (
-        "person" if holder.kind == "person" else "role" if holder.kind == "role" else "unknown"
+    kind: Literal["person", "role", "owner", "unknown"] = (
+        "person"
+        if holder.kind == "person"
+        else "role"
+        if holder.kind == "role"
+        else "owner"
+        if holder.kind == "owner"
+        else "unknown"
     )
     return HolderOut(name=holder.name, kind=kind, text=holder.describe(), people=refs)
 

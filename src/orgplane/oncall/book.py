@@ -26,6 +26,7 @@ from typing import Protocol
 
 from orgplane.errors import NotFoundError, UsageError
 from orgplane.model import EscalationStep, Org, OrgIndex, Rotation
+from orgplane.model.escalation import is_owner_target
 from orgplane.oncall.build import (
     Holder,
     Holders,
@@ -401,9 +402,16 @@ class OnCallBook:
 
     def escalation(self, steps: Sequence[EscalationStep]) -> tuple[Rung, ...]:
         return tuple(
-            Rung(self.holders.of(step.to), step.after_minutes, step.until_minutes, step.note)
+            Rung(self._step_holder(step.to), step.after_minutes, step.until_minutes, step.note)
             for step in steps
         )
+
+    def _step_holder(self, to: str) -> Holder:
+        """Who a ladder step names; "Component Owner" and its kin stand for the owner
+        of whatever the page is about (``oncall/directory.py`` finds them when paged)."""
+        if is_owner_target(to):
+            return Holder(to, "owner", ())
+        return self.holders.of(to)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,8 @@ def _restriction(window: OnCallWindow) -> Restriction:
 @dataclass(frozen=True, slots=True)
 class Holder:
     """Who a rotation's member is: a ``person``, a ``role`` (with the people who hold
-    it, maybe none), or ``unknown`` (neither; rule OP117 reports it)."""
+    it, maybe none), or ``unknown`` (neither; rule OP117 reports it); a ladder step may
+    also name the ``owner`` of the paged component."""
 
     name: str
     kind: str
@@ -93,6 +94,8 @@ class Holder:
             if self.people:
                 return f"{self.name} (role): {', '.join(self.people)}"
             return f"{self.name} (role; no person holds it)"
+        if self.kind == "owner":
+            return f"{self.name} (the owner of the paged component)"
         return f"{self.name} (neither a person nor a role of the org)"
 
 
