@@ -115,7 +115,7 @@ def test_the_list_shows_pages_newest_first_a_state_at_a_time(
     paged.close(second, "bo")
     every = _page(paged.client.get("/orgs/OPS/pages"), 200)
     assert every.index("Third") < every.index("Second") < every.index("First")
-    assert "by Bo" in every
+    assert "acknowledged by Bo" in every
     assert "resolved by Ana" in every
     open_only = _page(paged.client.get("/orgs/OPS/pages?status=open"), 200)
     assert "Third" in open_only
@@ -204,11 +204,12 @@ def test_a_page_shows_its_state_ladder_timeline_and_notifications(paged: Paged) 
         re.S,
     )
     assert len(rows) == 3
+    # In the order they were made: a person's next method after the one that failed.
     ana, bo_webhook, bo_slack = (_text(Response(200, text=row)) for row in rows)
     assert ana.startswith("Ana webhook 1 sent possible repeat")
     assert bo_webhook.startswith("Bo webhook 2 failed")
     assert "answered 410 Gone" in bo_webhook
-    assert bo_slack.startswith("Bo slack 2 ")
+    assert bo_slack.startswith("Bo slack 2 sent")
     assert (
         "hooks.test" not in response.text
     )  # a contact's address (a webhook's secret) is not shown
