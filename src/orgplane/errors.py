@@ -10,6 +10,7 @@ A traceback means a bug in orgplane, never bad input.
     ├── NotFoundError              exit 1   a code, path or entity that does not exist
     ├── DatabaseError              exit 1   the database cannot be used (unreachable, schema not current)
     ├── AuthenticationError        exit 1   an API token that is unknown, malformed or revoked
+    │   └── SignedLinkError        exit 1   a signed link (acknowledge a page) that is malformed, forged or expired
     ├── PermissionDeniedError      exit 1   a valid token whose role does not allow the action
     ├── ConflictError              exit 1   the thing is not in a state that allows it (a resolved page)
     └── UsageError                 exit 2   a command was called in a way that cannot work
@@ -18,6 +19,7 @@ A traceback means a bug in orgplane, never bad input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = [
     "AuthenticationError",
@@ -27,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "OrgplaneError",
     "PermissionDeniedError",
+    "SignedLinkError",
     "SpecError",
     "SpecReadError",
     "UsageError",
@@ -91,6 +94,15 @@ class DatabaseError(OrgplaneError):
 
 class AuthenticationError(OrgplaneError):
     """An API token that is unknown, malformed or revoked (HTTP 401 in the API)."""
+
+
+class SignedLinkError(AuthenticationError):
+    """A signed link (a notification's link to acknowledge a page) that does not work;
+    ``reason`` says why, so that the page shown can say what to do instead."""
+
+    def __init__(self, message: str, *, reason: Literal["malformed", "forged", "expired"]) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class PermissionDeniedError(OrgplaneError):

@@ -10,7 +10,7 @@ from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from orgplane.errors import AuthenticationError, ConflictError
+from orgplane.errors import AuthenticationError, ConflictError, SignedLinkError
 from orgplane.integrations.channels import DeliveryError
 from orgplane.services import pages as page_service
 from orgplane.store import overrides, pages
@@ -242,3 +242,14 @@ def test_ack_links_are_signed_per_page_and_person_and_expire() -> None:
         check(secret="k" * 32, page_id="p1", token=token, now=clock() + timedelta(hours=2))
     with pytest.raises(AuthenticationError, match="malformed"):
         check(secret="k" * 32, page_id="p1", token="nonsense", now=clock())
+    # Each refusal says why, so that a link's page can say what to do instead.
+    for token_given, at, reason in [
+        (token, clock() + timedelta(hours=2), "expired"),
+        (forged, clock(), "forged"),
+        ("YW5h.1.ñ", clock(), "forged"),
+        ("YW5h.9" + "9" * 30 + ".x", clock(), "forged"),
+        ("a.b", clock(), "malformed"),
+    ]:
+        with pytest.raises(SignedLinkError) as refused:
+            check(secret="k" * 32, page_id="p1", token=token_given, now=at)
+        assert refused.value.reason == reason

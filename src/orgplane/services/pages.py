@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from orgplane.errors import AuthenticationError, ConflictError, NotFoundError, UsageError
+from orgplane.errors import ConflictError, NotFoundError, SignedLinkError, UsageError
 from orgplane.oncall.directory import Directory
 from orgplane.oncall.escalation import Ladder
 from orgplane.store import audit, begin_write, orgs, pages, timers
@@ -326,31 +326,39 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def ack_token(*, secret: str, page_id: str, person: str, expires: datetime) -> str:
-    """A token that lets ``person`` acknowledge ``page_id`` until ``expires``."""
-    stamp = int(expires.timestamp())
+def _signed(secret: str, page_id: str, person: str, stamp: int) -> str:
     message = f"{page_id}\n{person}\n{stamp}".encode()
     signature = hmac.new(secret.encode(), message, hashlib.sha256).digest()[:20]
     return f"{_b64(person.encode())}.{stamp}.{_b64(signature)}"
 
 
+def ack_token(*, secret: str, page_id: str, person: str, expires: datetime) -> str:
+    """A token that lets ``person`` acknowledge ``page_id`` until ``expires``."""
+    return _signed(secret, page_id, person, int(expires.timestamp()))
+
+
 def check_ack_token(*, secret: str, page_id: str, token: str, now: datetime) -> str:
-    """The person a valid token is for; ``AuthenticationError`` when it is forged,
-    malformed or expired."""
+    """The person a valid token is for; ``SignedLinkError`` (an ``AuthenticationError``)
+    when it is malformed, forged or expired, with that ``reason``."""
     try:
         person_part, stamp_text, _signature = token.split(".")
         person = base64.urlsafe_b64decode(person_part + "=" * (-len(person_part) % 4)).decode()
         stamp = int(stamp_text)
     except (ValueError, UnicodeDecodeError):
-        raise AuthenticationError("this acknowledgement link is malformed") from None
-    expected = ack_token(
-        secret=secret,
-        page_id=page_id,
-        person=person,
-        expires=datetime.fromtimestamp(stamp, tz=now.tzinfo),
-    )
-    if not hmac.compare_digest(expected, token):
-        raise AuthenticationError("this acknowledgement link is not valid for this page")
+        raise SignedLinkError(
+            "this acknowledgement link is malformed", reason="malformed"
+        ) from None
+    # Compared as bytes: a link is text from anywhere, and compare_digest refuses
+    # strings with non-ASCII characters.
+    expected = _signed(secret, page_id, person, stamp)
+    if not hmac.compare_digest(expected.encode(), token.encode()):
+        raise SignedLinkError(
+            "this acknowledgement link is not valid for this page", reason="forged"
+        )
     if now.timestamp() > stamp:
-        raise AuthenticationError("this acknowledgement link has expired; open the page instead")
+        raise SignedLinkError(
+            "this acknowledgement link has expired; acknowledge with the CLI or the API, "
+            "or with the link in the newest notification",
+            reason="expired",
+        )
     return person

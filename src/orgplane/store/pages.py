@@ -284,7 +284,9 @@ def notifications_of(session: Session, page_id: str) -> list[NotificationView]:
     rows = session.scalars(
         select(NotificationRow)
         .where(NotificationRow.page_id == page_id)
-        .order_by(NotificationRow.created_at, NotificationRow.id)
+        # A person's next method is made when the one before failed: at the same
+        # instant, on a coarse clock, so the method's place in the list breaks the tie.
+        .order_by(NotificationRow.created_at, NotificationRow.method_index, NotificationRow.id)
     )
     return [_notification(row) for row in rows]
 

@@ -2,7 +2,7 @@
 now" card that group and catalog pages load with htmx.
 
 Imports ``api`` (dependencies, the on-call helpers), ``services.oncall``, ``oncall``,
-``store`` and ``web.pages`` (templates); no SQL here. The week view is plain HTML and
+``store``, ``web.pages`` (templates) and ``web.paging`` (the open pages); no SQL here. The week view is plain HTML and
 CSS: one row per layer, the overrides, the final schedule and the secondary, each
 stretch a block placed by its share of the week, in the rotation's time zone; every page
 works without JavaScript. The time is the server's clock (``AppContext.clock``).
@@ -30,6 +30,7 @@ from orgplane.oncall.zones import to_utc, zone_named
 from orgplane.services import oncall as oncall_service
 from orgplane.store import orgs, people
 from orgplane.web.pages import templates
+from orgplane.web.paging import open_pages
 
 __all__ = ["router"]
 
@@ -114,7 +115,7 @@ def _answers(
 def oncall_page(
     request: Request, session: SessionDep, context: ContextDep, _caller: ReaderDep, org: str
 ) -> Response:
-    """Every rotation: who holds it now, until when."""
+    """Every rotation: who holds it now, until when; and the pages not resolved yet."""
     found = _org_view(session, org)
     book = oncall_service.oncall_book(session=session, org=org)
     at = context.clock()
@@ -130,6 +131,7 @@ def oncall_page(
         names=_holder_names(session, org, _answer_holders(answers)),
         at=at,
         zone_of=zone_named,
+        open_pages=open_pages(session, org),
     )
 
 
