@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 
 from orgplane.model import ContactMethod, EscalationPolicy, Org, Rotation
 from orgplane.oncall.build import Holders
+from orgplane.oncall.directory import Directory
 from orgplane.oncall.escalation import Ladder, implied_ladder, ladder_of, parse_target
 from tests.cli_run import Run
 
@@ -48,6 +50,12 @@ def _parse(text: str) -> tuple[str, str, str]:
         ("owner", ("owner", "", "primary")),
         ("Component Specialist", ("owner", "", "primary")),
         ("Component Owner (SysAdmin/NetEng/DBA)", ("owner", "", "primary")),
+        ("On-call engineer", ("oncall", "", "primary")),
+        ("the secondary on-call", ("oncall", "", "secondary")),
+        ("Eng lead of the team", ("lead", "team", "primary")),
+        ("Engineering Manager", ("lead", "team", "primary")),
+        ("Director", ("lead", "above", "primary")),
+        ("Human Escalation", ("unknown", "", "primary")),
         ("rotation:nope", ("unknown", "", "primary")),
         ("rotation:ops/tertiary", ("unknown", "", "primary")),
         ("Site Reliabilty Engineer", ("unknown", "", "primary")),
@@ -130,3 +138,64 @@ def test_validate_points_at_a_bad_address(run: Run, tmp_path: Path) -> None:
     assert result.code == 1
     assert "org.yaml:5:16: error OP001" in result.out
     assert "'ana@' is not an e-mail address" in result.out
+
+
+RELATIVE = Org.model_validate(
+    {
+        "code": "LM",
+        "name": "Larkspur",
+        "groups": [
+            {
+                "code": "RX",
+                "name": "Rider Experience",
+                "leads": ["priya"],
+                "groups": [{"code": "BK", "name": "Booking", "leads": ["tomas"]}],
+            }
+        ],
+        "people": [
+            {"id": "priya", "name": "Priya"},
+            {"id": "tomas", "name": "Tomás"},
+            {"id": "ana", "name": "Ana"},
+            {"id": "bo", "name": "Bo"},
+        ],
+        "catalog": [{"id": "fares", "name": "Fare engine", "owner": "BK"}],
+        "oncall": [
+            {"id": "rx", "name": "Rider", "group": "RX/BK", "primary": "ana", "secondary": "bo"},
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("step", "component", "people", "how"),
+    [
+        ("On-call engineer", None, ("ana",), "primary of rx"),
+        ("Secondary", None, ("bo",), "secondary of rx"),
+        ("Eng lead of the team", None, ("tomas",), "RX/BK: its leads"),
+        ("Director", None, ("priya",), "RX: its leads"),
+        ("Team lead", "fares", ("tomas",), "RX/BK: its leads"),
+    ],
+)
+def test_steps_written_relative_to_the_page_reach_its_people(
+    step: str, component: str | None, people: tuple[str, ...], how: str
+) -> None:
+    directory = Directory(RELATIVE)
+    reached = directory.reach(
+        step, at=datetime(2026, 3, 2, 12, tzinfo=UTC), rotation_id="rx", component=component
+    )
+    assert (reached.people, reached.how) == (people, how)
+
+
+def test_a_role_named_like_a_relative_word_is_that_role() -> None:
+    org = Org.model_validate(
+        {
+            "code": "D",
+            "name": "D",
+            "roles": [{"id": "director", "name": "Director"}],
+            "people": [{"id": "di", "name": "Di", "roles": ["director"]}],
+        }
+    )
+    target = parse_target(
+        "Director", holders=Holders(org), rotations=[], group_path=lambda _ref: None
+    )
+    assert (target.kind, target.ref) == ("role", "director")

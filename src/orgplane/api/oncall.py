@@ -63,11 +63,11 @@ class PersonRefOut(BaseModel):
 
 class HolderOut(BaseModel):
     """A name a rotation uses: a person, a role (with the people who hold it — none when
-    nobody does), the ``owner`` of the paged component (a ladder step), or neither
-    (``unknown``)."""
+    nobody does), the ``owner`` of the paged component or someone ``relative`` to the
+    page ("On-call engineer", "Director": ladder steps), or neither (``unknown``)."""
 
     name: str
-    kind: Literal["person", "role", "owner", "unknown"]
+    kind: Literal["person", "role", "owner", "relative", "unknown"]
     text: str
     people: list[PersonRefOut]
 
@@ -238,15 +238,13 @@ def holder_out(holder: Holder, found: dict[str, people.PersonView]) -> HolderOut
         )
         for person_id in holder.people
     ]
-    kind: Literal["person", "role", "owner", "unknown"] = (
-        "person"
-        if holder.kind == "person"
-        else "role"
-        if holder.kind == "role"
-        else "owner"
-        if holder.kind == "owner"
-        else "unknown"
-    )
+    kinds: dict[str, Literal["person", "role", "owner", "relative", "unknown"]] = {
+        "person": "person",
+        "role": "role",
+        "owner": "owner",
+        "relative": "relative",
+    }
+    kind = kinds.get(holder.kind, "unknown")
     return HolderOut(name=holder.name, kind=kind, text=holder.describe(), people=refs)
 
 

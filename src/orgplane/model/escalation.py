@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AnyHttpUrl, Field, TypeAdapter, ValidationError, model_validator
@@ -31,18 +31,52 @@ __all__ = [
     "ContactKind",
     "ContactMethod",
     "EscalationPolicy",
+    "RelativeTarget",
     "is_owner_target",
+    "relative_target",
 ]
 
 #: The target word for "whoever owns the affected component".
 OWNER_TARGET = "owner"
 _OWNER_WORDS = re.compile(r"^(component\s+)?(owner|specialist)\b", re.IGNORECASE)
+#: Words documents use for a step relative to what was paged, by what they mean:
+#: the paged rotation's primary or secondary, the paged team's leads, the leads above.
+RelativeTarget = Literal["owner", "primary", "secondary", "lead", "director"]
+_RELATIVE_PATTERNS: tuple[tuple[RelativeTarget, str], ...] = (
+    (
+        "primary",
+        r"^(the\s+)?(primary\s+)?on[-\s]?call(\s+(engineer|person|responder|sre))?"
+        r"(\s+\(primary\))?$|^(the\s+)?primary(\s+on[-\s]?call)?$",
+    ),
+    ("secondary", r"^(the\s+)?secondary(\s+on[-\s]?call)?(\s+(engineer|person))?$"),
+    (
+        "lead",
+        r"^(the\s+)?((eng(ineering)?|team|tech(nical)?)\s+)?(lead|leader|manager)"
+        r"(\s+of\s+the\s+(team|group|squad|unit))?$",
+    ),
+    ("director", r"^(the\s+)?(director|head\s+of\s+(the\s+)?department|department\s+head)$"),
+)
+_RELATIVE_WORDS = tuple(
+    (meaning, re.compile(pattern, re.IGNORECASE)) for meaning, pattern in _RELATIVE_PATTERNS
+)
 _URL: TypeAdapter[AnyHttpUrl] = TypeAdapter(AnyHttpUrl)
 
 
 def is_owner_target(text: str) -> bool:
     """Whether a step's ``to`` means the affected component's owner."""
     return bool(_OWNER_WORDS.match(text.strip()))
+
+
+def relative_target(text: str) -> RelativeTarget | None:
+    """What a step's ``to`` means relative to the page, when it is written that way
+    ("Component Owner", "On-call engineer", "Eng lead of the team", "Director")."""
+    if is_owner_target(text):
+        return "owner"
+    text = " ".join(text.split())
+    for meaning, pattern in _RELATIVE_WORDS:
+        if pattern.match(text):
+            return meaning
+    return None
 
 
 class ContactKind(StrEnum):

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from orgplane.errors import NotFoundError, UsageError
 from orgplane.model import EscalationStep, Org, OrgIndex, Rotation
-from orgplane.model.escalation import is_owner_target
+from orgplane.model.escalation import relative_target
 from orgplane.oncall.build import (
     Holder,
     Holders,
@@ -407,11 +407,18 @@ class OnCallBook:
         )
 
     def _step_holder(self, to: str) -> Holder:
-        """Who a ladder step names; "Component Owner" and its kin stand for the owner
-        of whatever the page is about (``oncall/directory.py`` finds them when paged)."""
-        if is_owner_target(to):
+        """Who a ladder step names; "Component Owner", "On-call engineer", "Eng lead"
+        and "Director" stand for people relative to the page (``oncall/directory.py``
+        finds them when paged)."""
+        held = self.holders.of(to)
+        if held.kind != "unknown":
+            return held
+        meaning = relative_target(to)
+        if meaning == "owner":
             return Holder(to, "owner", ())
-        return self.holders.of(to)
+        if meaning is not None:
+            return Holder(to, "relative", (), role_id=meaning)
+        return held
 
 
 @dataclass(frozen=True, slots=True)

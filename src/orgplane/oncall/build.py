@@ -75,11 +75,21 @@ def _restriction(window: OnCallWindow) -> Restriction:
     )
 
 
+#: What a ``relative`` holder stands for, by its meaning (``model.relative_target``).
+_RELATIVE = {
+    "primary": "the paged rotation's primary",
+    "secondary": "the paged rotation's secondary",
+    "lead": "the paged team's leads",
+    "director": "the leads of the group above the paged team",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Holder:
     """Who a rotation's member is: a ``person``, a ``role`` (with the people who hold
     it, maybe none), or ``unknown`` (neither; rule OP117 reports it); a ladder step may
-    also name the ``owner`` of the paged component."""
+    also name the ``owner`` of the paged component, or someone ``relative`` to the page
+    (``role_id`` then holds what: primary, secondary, lead or director)."""
 
     name: str
     kind: str
@@ -96,6 +106,8 @@ class Holder:
             return f"{self.name} (role; no person holds it)"
         if self.kind == "owner":
             return f"{self.name} (the owner of the paged component)"
+        if self.kind == "relative":
+            return f"{self.name} ({_RELATIVE[self.role_id]})"
         return f"{self.name} (neither a person nor a role of the org)"
 
 

@@ -211,6 +211,15 @@ class Directory:
             return Reached(tuple(dict.fromkeys(found)), target.describe())
         if target.kind == "group":
             return self._group(target.ref, at, overrides)
+        if target.kind == "oncall":
+            paged = self.rotations.get(rotation_id) if rotation_id else None
+            if paged is None:
+                return Reached((), f"{target.describe()}: the page names no rotation")
+            extra = overrides.get(paged.id, ())
+            people = self.on_call(paged, at, secondary=target.tier == "secondary", overrides=extra)
+            return Reached(people, f"{target.tier} of {paged.id}")
+        if target.kind == "lead":
+            return self._leads_of(target, rotation_id, component)
         if target.kind == "owner":
             entry = self.entry(component) if component else None
             if entry is None:
@@ -243,6 +252,21 @@ class Directory:
             if chosen:
                 return Reached(chosen, f"{holders.name} on call in {rotation.id}")
         return Reached(holders.people, f"{holders.name} (every holder)")
+
+    def _leads_of(self, target: Target, rotation_id: str | None, component: str | None) -> Reached:
+        """The leads of the paged team (the component's owner group, else the paged
+        rotation's group), or of the group above it."""
+        entry = self.entry(component) if component else None
+        rotation = self.rotations.get(rotation_id) if rotation_id else None
+        team = self.group_path(entry.owner) if entry is not None and entry.owner else None
+        if team is None and rotation is not None and rotation.group:
+            team = self.group_path(rotation.group)
+        if team is None:
+            return Reached((), f"{target.describe()}: the page names no team")
+        path = team if target.ref == "team" else team.rpartition("/")[0]
+        if not path:
+            return Reached((), f"{target.describe()}: {team} has no group above it")
+        return Reached(tuple(self._leads.get(path, ())), f"{path}: its leads")
 
     def _group(
         self, path: str, at: datetime, overrides: Mapping[str, Sequence[Override]]

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from orgplane.model import EscalationPolicy, Rotation
-from orgplane.model.escalation import OWNER_TARGET, is_owner_target
+from orgplane.model.escalation import OWNER_TARGET, is_owner_target, relative_target
 from orgplane.model.process import EscalationStep
 from orgplane.oncall.build import Holders
 
 __all__ = ["Ladder", "Rung", "Target", "TargetKind", "implied_ladder", "ladder_of", "parse_target"]
 
-TargetKind = Literal["person", "role", "rotation", "group", "owner", "unknown"]
+#: ``oncall`` and ``lead`` are relative to the page: the paged rotation's people (by
+#: ``tier``), the paged team's leads (``ref`` "team") or the leads above it ("above").
+TargetKind = Literal["person", "role", "rotation", "group", "owner", "oncall", "lead", "unknown"]
 Tier = Literal["primary", "secondary", "both"]
 _TIERS: tuple[Tier, ...] = ("primary", "secondary", "both")
 
@@ -39,6 +41,12 @@ class Target:
             return f"rotation {self.ref} ({self.tier})"
         if self.kind == "owner":
             return "the component's owner"
+        if self.kind == "oncall":
+            return f"the paged rotation's {self.tier}"
+        if self.kind == "lead":
+            return (
+                "the paged team's leads" if self.ref == "team" else "the leads above the paged team"
+            )
         if self.kind == "unknown":
             return f"{self.text!r} (nobody the org knows)"
         return f"{self.kind} {self.ref}"
@@ -52,7 +60,8 @@ def parse_target(
     group_path: Callable[[str], str | None],
 ) -> Target:
     """What ``text`` names, trying in order: ``rotation:ID[/tier]``, the owner words, a
-    person, a role, a rotation's id, a group (``group_path`` gives its path or ``None``)."""
+    person, a role, a rotation's id, a group (``group_path`` gives its path or ``None``),
+    then words relative to the page ("On-call engineer", "Eng lead", "Director")."""
     text = text.strip()
     rotation_ids = set(rotations)
     if text.lower().startswith("rotation:"):
@@ -73,6 +82,13 @@ def parse_target(
     path = group_path(text)
     if path is not None:
         return Target(text, "group", path)
+    # Words relative to the page, after the org's own names: a role called "Director"
+    # is that role.
+    meaning = relative_target(text)
+    if meaning in ("primary", "secondary"):
+        return Target(text, "oncall", tier=_tier(meaning))
+    if meaning in ("lead", "director"):
+        return Target(text, "lead", "team" if meaning == "lead" else "above")
     return Target(text, "unknown")
 
 

@@ -86,8 +86,8 @@ def _who(holder: Holder, found: dict[str, people.PersonView]) -> str:
     if holder.kind == "role":
         held = ", ".join(name(p) for p in holder.people)
         return f"{holder.name} ({held or 'nobody holds it'})"
-    if holder.kind == "owner":
-        return f"{holder.name} (the paged component's owner)"
+    if holder.kind in ("owner", "relative"):
+        return holder.describe()
     return holder.name
 
 

@@ -31,8 +31,11 @@ class EscalationTargetRule(BuiltinRule):
         `escalation`) pages its `to`: a person's id, a role's id or name, a rotation
         (`rotation:ID`, `rotation:ID/secondary`, `rotation:ID/both`), a group's code or
         path, or `owner` (the affected component's owner; the documents' "Component
-        Owner" and "Component Specialist" mean the same). A name that is none of these
-        would page nobody when the ladder reaches it. A policy's `applies_to` names the
+        Owner" and "Component Specialist" mean the same). Words relative to the page
+        also count when no person, role or group has that name: "On-call engineer"
+        (the paged rotation's primary), "Secondary", "Eng lead of the team" (the paged
+        team's leads) and "Director" (the leads of the group above). A name that is
+        none of these would page nobody when the ladder reaches it. A policy's `applies_to` names the
         rotations (by id), groups and catalog entries it escalates for; a name that is
         none of them, or a thing two policies both apply to, leaves pages without a
         clear ladder. The finding points at the name. Fix it by correcting the name.
@@ -58,9 +61,11 @@ class EscalationTargetRule(BuiltinRule):
                     continue
                 yield self.finding(
                     f"{owner}, step {index + 1}: {step.to!r} is neither a person, a role, "
-                    "a rotation, a group nor the component's owner",
+                    "a rotation, a group, the component's owner nor a word for someone "
+                    "relative to the page",
                     step.location("to") or location,
-                    hint="name a person's id, a role, rotation:ID, a group's code, or owner",
+                    hint="name a person's id, a role, rotation:ID, a group's code, owner, "
+                    "On-call engineer, Eng lead or Director",
                     subject=owner,
                 )
         catalog = {entry.id for entry in org.catalog}
