@@ -26,12 +26,13 @@ oncall:
   - id: net
     name: Network on call
     primary: bo
+    secondary: bo
     layers:
       - members: [ana, bo]
         start: 2026-03-02T09:00
         turn: 1w
 """
-CLOCK = {"OP119", "OP120", "OP121"}
+CLOCK = {"OP119", "OP120", "OP121", "OP126"}
 
 
 def _codes(at: datetime | None) -> list[tuple[str, str | None]]:
@@ -49,6 +50,8 @@ def test_at_a_moment_they_report_gaps_depth_and_double_primaries() -> None:
     assert ("OP119", "net") in found  # nobody before its first handoff, 09:00 Berlin
     assert ("OP120", "db") in found  # a squad's rotation with ana alone
     assert ("OP121", "net") in found  # ana holds db and, in turn, net
+    assert ("OP126", "net") in found  # bo is net's secondary and, in turn, its primary
+    assert ("OP126", "db") not in found
 
 
 def test_the_same_moment_gives_the_same_findings() -> None:

@@ -48,7 +48,7 @@ def register_acme(registry: RuleRegistry) -> None:
 def test_every_builtin_rule_is_registered_once_with_code_summary_and_doc() -> None:
     registry = builtin_registry()
     rules = list(registry)
-    assert len(rules) == len(builtin_rules()) == 22
+    assert len(rules) == len(builtin_rules()) == 23
     for rule in rules:
         assert isinstance(rule, Rule)
         assert re.fullmatch(r"OP1\d\d", rule.code), rule.code
@@ -92,7 +92,7 @@ def test_a_third_party_rule_sits_beside_the_builtin_ones() -> None:
     register_acme(registry)
     assert "ACME001" in registry
     assert "OP101" in registry
-    assert len(registry) == 23
+    assert len(registry) == 24
 
 
 def test_entry_points_register_the_builtin_rules() -> None:

@@ -609,8 +609,9 @@ def oncall_findings(
     weeks: Annotated[int, Query(ge=1, le=oncall_service.MAX_FINDING_WEEKS)] = 4,
 ) -> Response:
     """Coverage gaps, rotations shallower than the on-call depth policy, and people
-    primary on two rotations at once, in the ``weeks`` from ``at`` (rules OP119–OP121,
-    which depend on the clock and so are never among the findings an apply stores)."""
+    primary on two rotations at once or primary and secondary of one, in the ``weeks``
+    from ``at`` (rules OP119–OP121 and OP126, which depend on the clock and so are never
+    among the findings an apply stores)."""
     instant = moment(at) or context.clock()
     org_or_404(session, org)
     found = oncall_service.oncall_findings(session=session, org=org, at=instant, weeks=weeks)

@@ -2,7 +2,8 @@
 
 Imports ``model`` and ``rules``. One module per noun: ``references`` (ids and group
 references), ``structure`` (the group tree), ``dependencies`` (the dependency graph),
-``policies`` (the org's own policies), ``catalog``, ``roles``, ``kpis``, ``oncall`` and
+``policies`` (the org's own policies), ``catalog``, ``roles``, ``kpis``, ``oncall`` (a
+rotation's definition), ``oncall_schedule`` (its next weeks, by the clock) and
 ``escalation``. docs/rules.md
 documents every rule; a test fails when one is missing there.
 """
@@ -13,12 +14,11 @@ from orgplane.rules.builtin.catalog import CatalogCoverageRule, CatalogUnowned
 from orgplane.rules.builtin.dependencies import DependencyCycle
 from orgplane.rules.builtin.escalation import EscalationTargetRule
 from orgplane.rules.builtin.kpis import KpiUntyped
-from orgplane.rules.builtin.oncall import (
+from orgplane.rules.builtin.oncall import OnCallDefinition, OnCallMember, OnCallRoleUnheld
+from orgplane.rules.builtin.oncall_schedule import (
+    OnCallAlone,
     OnCallCoverageGap,
-    OnCallDefinition,
     OnCallDoublePrimary,
-    OnCallMember,
-    OnCallRoleUnheld,
     OnCallRotationDepth,
 )
 from orgplane.rules.builtin.policies import (
@@ -60,6 +60,7 @@ def builtin_rules() -> list[Rule]:
         OnCallRotationDepth(),
         OnCallDoublePrimary(),
         EscalationTargetRule(),
+        OnCallAlone(),
     ]
 
 
