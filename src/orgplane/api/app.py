@@ -32,6 +32,7 @@ from orgplane.api import (
     lookups,
     oncall,
     orgs,
+    overrides,
     pages,
     people,
 )
@@ -104,6 +105,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         oncall,
         calendars,
         pages,
+        overrides,
         findings,
         applies,
         audit,
