@@ -9,11 +9,16 @@ from typing import Any
 
 import pytest
 from anyio.from_thread import BlockingPortal
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from orgplane.settings import get_settings
+from orgplane.web import create_app
 from tests.api.conftest import Server, assert_problem, serving
 from tests.conftest import BACKENDS
 from tests.db import PostgresServer
 from tests.oncall_spec import apply_oncall_spec, sqlite_url
+from tests.paging.engine_kit import apply_org
 
 NOW = "/api/orgs/ACME/oncall/now"
 
@@ -293,3 +298,18 @@ def test_the_clock_rules_run_at_the_moment_asked_and_never_change_what_an_apply_
     ).json()
     assert ("OP119", "sre") not in {(f["code"], f["group"]) for f in later["findings"]}
     assert_problem(acme.client.get("/api/orgs/ACME/oncall/findings", params={"weeks": 99}), 422)
+
+
+def test_now_names_the_escalation_policy_a_page_would_run(engine: Engine) -> None:
+    apply_org(engine)  # OPS: rotation ops under the policy ops-ladder
+    client = TestClient(create_app(get_settings({}), engine), base_url="http://127.0.0.1")
+    answer = client.get("/api/orgs/OPS/oncall/now?target=ops&at=2026-03-02T10:00:00Z").json()
+    assert answer["policy"] == "ops-ladder"
+    assert [
+        (rung["to"]["kind"], rung["to"]["text"], rung["after_minutes"], rung["until_minutes"])
+        for rung in answer["escalation"]
+    ] == [
+        ("rotation", "rotation ops (primary)", 0, 15),
+        ("rotation", "rotation ops (secondary)", 15, 30),
+        ("owner", "Component Owner (the owner of the paged component)", 30, None),
+    ]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from orgplane.model import ContactMethod, EscalationPolicy, Org, Rotation
+from orgplane.model import ContactMethod, EscalationPolicy, Org, OrgIndex, Rotation
+from orgplane.oncall.book import spec_book
 from orgplane.oncall.build import Holders
 from orgplane.oncall.directory import Directory
 from orgplane.oncall.escalation import Ladder, implied_ladder, ladder_of, parse_target
@@ -199,3 +200,37 @@ def test_a_role_named_like_a_relative_word_is_that_role() -> None:
         "Director", holders=Holders(org), rotations=[], group_path=lambda _ref: None
     )
     assert (target.kind, target.ref) == ("role", "director")
+
+
+def _with_policy(applies_to: str) -> Org:
+    return Org.model_validate(
+        {
+            **ORG.model_dump(exclude={"escalation_policies"}, exclude_defaults=True),
+            "escalation_policies": [
+                {
+                    "id": "ops-ladder",
+                    "name": "Ops ladder",
+                    "applies_to": [applies_to],
+                    "steps": [{"to": "rotation:ops"}, {"to": "sre", "after_minutes": 10}],
+                }
+            ],
+            "oncall": [{"id": "ops", "name": "Ops", "group": "OPS", "primary": "ana"}],
+        }
+    )
+
+
+@pytest.mark.parametrize("applies_to", ["ops", "OPS"], ids=["rotation", "its group"])
+def test_a_rotation_runs_the_policy_of_it_or_its_group_in_pages_and_answers(
+    applies_to: str,
+) -> None:
+    org = _with_policy(applies_to)
+    paged = Directory(org).page_target("ops")
+    assert paged.ladder.policy == "ops-ladder"
+    book, _ = spec_book(org, OrgIndex(org))
+    answer = book.now(book.rotation("ops"), at=datetime(2026, 3, 2, tzinfo=UTC))
+    assert answer.policy is not None
+    assert answer.policy.id == "ops-ladder"
+    assert [(r.to.describe(), r.after_minutes, r.until_minutes) for r in answer.escalation] == [
+        ("rotation ops (primary)", 0, 10),
+        ("Site Reliability Engineer (role): ana", 10, None),
+    ]

@@ -67,7 +67,7 @@ class HolderOut(BaseModel):
     page ("On-call engineer", "Director": ladder steps), or neither (``unknown``)."""
 
     name: str
-    kind: Literal["person", "role", "owner", "relative", "unknown"]
+    kind: Literal["person", "role", "owner", "relative", "rotation", "unknown"]
     text: str
     people: list[PersonRefOut]
 
@@ -120,6 +120,8 @@ class OnCallNowOut(BaseModel):
     rotation: RotationRefOut | None
     primary: DutyOut | None
     secondary: DutyOut | None
+    #: The escalation policy a page of the rotation runs (null: the rotation's own steps).
+    policy: str | None = None
     escalation: list[RungOut]
     holder: HolderOut | None
     on_call: list[StintOut]
@@ -238,11 +240,12 @@ def holder_out(holder: Holder, found: dict[str, people.PersonView]) -> HolderOut
         )
         for person_id in holder.people
     ]
-    kinds: dict[str, Literal["person", "role", "owner", "relative", "unknown"]] = {
+    kinds: dict[str, Literal["person", "role", "owner", "relative", "rotation", "unknown"]] = {
         "person": "person",
         "role": "role",
         "owner": "owner",
         "relative": "relative",
+        "rotation": "rotation",
     }
     kind = kinds.get(holder.kind, "unknown")
     return HolderOut(name=holder.name, kind=kind, text=holder.describe(), people=refs)
@@ -296,6 +299,7 @@ def now_answer(
             rotation=_rotation_ref(answer.rotation),
             primary=duty(answer.primary),
             secondary=duty(answer.secondary),
+            policy=answer.policy.id if answer.policy is not None else None,
             escalation=_rungs(answer.escalation, found),
             holder=None,
             on_call=[],
@@ -471,7 +475,7 @@ def rotation_detail(
     of = book.holders.of
     named = [of(rotation.primary), *([of(rotation.secondary)] if rotation.secondary else [])]
     named += [of(member) for layer in rotation.layers for member in layer.members]
-    rungs = book.escalation(rotation.escalation)
+    _policy, rungs = book.ladder(rotation)
     found = _people_of(session, org, [*named, *(rung.to for rung in rungs)])
     layers = [
         LayerOut(

@@ -104,6 +104,7 @@ def _print_now(answer: RotationAnswer, *, as_json: bool) -> None:
                 "text": duty.holder.describe(),
             }
         )
+    data["policy"] = answer.policy.id if answer.policy is not None else None
     data["escalation"] = [
         {
             "to": rung.to.describe(),
@@ -125,6 +126,8 @@ def _print_now(answer: RotationAnswer, *, as_json: bool) -> None:
         else:
             line = f"  {tier}: nobody"
         console.print(text(line))
+    if answer.policy is not None:
+        console.print(text(f"  escalation policy: {answer.policy.name} ({answer.policy.id})"))
     for rung in answer.escalation:
         span = (
             f"{rung.after_minutes}–{rung.until_minutes}"

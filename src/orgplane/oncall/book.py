@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Protocol
 
 from orgplane.errors import NotFoundError, UsageError
-from orgplane.model import EscalationStep, Org, OrgIndex, Rotation
+from orgplane.model import EscalationPolicy, EscalationStep, Org, OrgIndex, Rotation
 from orgplane.model.escalation import relative_target
 from orgplane.oncall.build import (
     Holder,
@@ -34,6 +34,7 @@ from orgplane.oncall.build import (
     rotation_overrides,
     secondary_layers,
 )
+from orgplane.oncall.escalation import policies_by_place, rotation_policy
 from orgplane.oncall.holding import Holding, first_matching, holding_at, horizon_end
 from orgplane.oncall.layers import Layer, shifts
 from orgplane.oncall.schedule import Override, Segment, final_schedule, gaps
@@ -133,6 +134,8 @@ class RotationAnswer:
     secondary: Duty | None
     escalation: tuple[Rung, ...]
     changes_at: datetime | None
+    #: The escalation policy a page of the rotation runs (None: its own steps).
+    policy: EscalationPolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +176,18 @@ class OnCallBook:
     rotations: Sequence[Rotation]
     holders: Holders
     group_paths: Mapping[str, str | None] = field(default_factory=dict)
+    #: The org's escalation policies; ``group_paths`` also maps the group references
+    #: their ``applies_to`` names.
+    policies: Sequence[EscalationPolicy] = ()
     _plans: dict[str, RotationPlan] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {rotation.id.lower(): rotation for rotation in self.rotations}
+        self._policy_for = policies_by_place(
+            self.policies,
+            (rotation.id for rotation in self.rotations),
+            lambda ref: self.group_paths.get(ref),
+        )
         self._by_group: dict[str, Rotation] = {}
         for rotation in self.rotations:
             path = self.group_paths.get(rotation.group) if rotation.group else None
@@ -274,7 +285,7 @@ class OnCallBook:
             held = self._holding(plan, tier, at, extra)
             changes.append(held.until)
             duties[tier] = self._duty(tier, held)
-        escalation = self.escalation(rotation.escalation)
+        policy, escalation = self.ladder(rotation)
         known = [instant for instant in changes if instant is not None]
         return RotationAnswer(
             rotation,
@@ -284,7 +295,16 @@ class OnCallBook:
             duties["secondary"],
             escalation,
             min(known) if known else None,
+            policy,
         )
+
+    def ladder(self, rotation: Rotation) -> tuple[EscalationPolicy | None, tuple[Rung, ...]]:
+        """The ladder a page of ``rotation`` runs: its policy's steps (the policy that
+        applies to it or to its group), else its own ``escalation`` steps."""
+        group = self.group_paths.get(rotation.group) if rotation.group else None
+        policy = rotation_policy(rotation, self._policy_for, group)
+        steps = policy.steps if policy is not None else rotation.escalation
+        return policy, self.escalation(steps)
 
     def _holding(self, plan: RotationPlan, tier: str, at: datetime, extra: Extra) -> Holding:
         if tier == "secondary":
@@ -401,8 +421,18 @@ class OnCallBook:
         )
 
     def escalation(self, steps: Sequence[EscalationStep]) -> tuple[Rung, ...]:
+        """The steps as rungs; a step without ``until_minutes`` lasts until the next
+        later step starts."""
+        starts = sorted({step.after_minutes for step in steps})
+
+        def until(step: EscalationStep) -> int | None:
+            if step.until_minutes is not None:
+                return step.until_minutes
+            later = [start for start in starts if start > step.after_minutes]
+            return later[0] if later else None
+
         return tuple(
-            Rung(self._step_holder(step.to), step.after_minutes, step.until_minutes, step.note)
+            Rung(self._step_holder(step.to), step.after_minutes, until(step), step.note)
             for step in steps
         )
 
@@ -413,6 +443,9 @@ class OnCallBook:
         held = self.holders.of(to)
         if held.kind != "unknown":
             return held
+        if to.lower().startswith("rotation:"):
+            ref, _, tier = to[len("rotation:") :].partition("/")
+            return Holder(to, "rotation", (), role_id=f"{ref.strip()}/{tier.strip() or 'primary'}")
         meaning = relative_target(to)
         if meaning == "owner":
             return Holder(to, "owner", ())
@@ -462,5 +495,8 @@ class SpecPlaces:
 
 def spec_book(org: Org, index: OrgIndex) -> tuple[OnCallBook, SpecPlaces]:
     """The book of an org read from its spec, and where its targets may be."""
-    groups = {r.group: index.resolve(r.group).path for r in org.oncall if r.group is not None}
-    return OnCallBook(org.oncall, Holders(org), groups), SpecPlaces(org, index)
+    refs = {r.group for r in org.oncall if r.group is not None}
+    refs |= {name for policy in org.escalation_policies for name in policy.applies_to}
+    groups = {ref: index.resolve(ref).path for ref in refs}
+    book = OnCallBook(org.oncall, Holders(org), groups, org.escalation_policies)
+    return book, SpecPlaces(org, index)

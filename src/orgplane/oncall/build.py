@@ -88,8 +88,9 @@ _RELATIVE = {
 class Holder:
     """Who a rotation's member is: a ``person``, a ``role`` (with the people who hold
     it, maybe none), or ``unknown`` (neither; rule OP117 reports it); a ladder step may
-    also name the ``owner`` of the paged component, or someone ``relative`` to the page
-    (``role_id`` then holds what: primary, secondary, lead or director)."""
+    also name the ``owner`` of the paged component, someone ``relative`` to the page
+    (``role_id`` then holds what: primary, secondary, lead or director) or a
+    ``rotation``'s tier (``role_id`` is "ID/tier")."""
 
     name: str
     kind: str
@@ -108,6 +109,9 @@ class Holder:
             return f"{self.name} (the owner of the paged component)"
         if self.kind == "relative":
             return f"{self.name} ({_RELATIVE[self.role_id]})"
+        if self.kind == "rotation":
+            rotation, _, tier = self.role_id.partition("/")
+            return f"rotation {rotation} ({'primary and secondary' if tier == 'both' else tier})"
         return f"{self.name} (neither a person nor a role of the org)"
 
 

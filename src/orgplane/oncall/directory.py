@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orgplane.errors import NotFoundError
-from orgplane.model import CatalogEntry, EscalationPolicy, Org, OrgIndex, Rotation
+from orgplane.model import CatalogEntry, Org, OrgIndex, Rotation
 from orgplane.oncall.build import Holders, primary_layers, rotation_overrides, secondary_layers
 from orgplane.oncall.escalation import (
     Ladder,
@@ -27,6 +27,8 @@ from orgplane.oncall.escalation import (
     implied_ladder,
     ladder_of,
     parse_target,
+    policies_by_place,
+    rotation_policy,
 )
 from orgplane.oncall.schedule import Override, on_call_at
 from orgplane.oncall.zones import UnknownZoneError
@@ -68,11 +70,9 @@ class Directory:
                 path = self.group_path(rotation.group)
                 if path is not None:
                     self._rotation_of_group.setdefault(path, rotation)
-        self._policy_for: dict[str, EscalationPolicy] = {}
-        for policy in org.escalation_policies:
-            for name in policy.applies_to:
-                key = self.group_path(name) if name not in self.rotations else name
-                self._policy_for.setdefault(key or name, policy)
+        self._policy_for = policies_by_place(
+            org.escalation_policies, self.rotations, self.group_path
+        )
         self._leads = {path: list(group.leads) for path, group in org.walk()}
 
     # -- names --------------------------------------------------------------------------
@@ -154,7 +154,8 @@ class Directory:
         return self._of_rotation(rotation, entry, f"{prefix}{where} ({rotation.id})")
 
     def _of_rotation(self, rotation: Rotation, entry: CatalogEntry | None, how: str) -> PageTarget:
-        policy = self._policy_for.get(rotation.id)
+        group = self.group_path(rotation.group) if rotation.group else None
+        policy = rotation_policy(rotation, self._policy_for, group)
         if policy is not None:
             ladder, how = ladder_of(policy), f"{how}, policy {policy.id}"
         else:

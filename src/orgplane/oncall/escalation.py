@@ -8,7 +8,7 @@ by the services, which know the schedules and the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,7 +17,17 @@ from orgplane.model.escalation import OWNER_TARGET, is_owner_target, relative_ta
 from orgplane.model.process import EscalationStep
 from orgplane.oncall.build import Holders
 
-__all__ = ["Ladder", "Rung", "Target", "TargetKind", "implied_ladder", "ladder_of", "parse_target"]
+__all__ = [
+    "Ladder",
+    "Rung",
+    "Target",
+    "TargetKind",
+    "implied_ladder",
+    "ladder_of",
+    "parse_target",
+    "policies_by_place",
+    "rotation_policy",
+]
 
 #: ``oncall`` and ``lead`` are relative to the page: the paged rotation's people (by
 #: ``tier``), the paged team's leads (``ref`` "team") or the leads above it ("above").
@@ -177,3 +187,28 @@ def implied_ladder(rotation: Rotation) -> Ladder:
     if rotation.secondary is not None:
         rungs.append(Rung(15, (f"rotation:{rotation.id}/secondary",)))
     return Ladder(rotation.id, rotation.name, tuple(rungs))
+
+
+def policies_by_place(
+    policies: Iterable[EscalationPolicy],
+    rotations: Iterable[str],
+    group_path: Callable[[str], str | None],
+) -> dict[str, EscalationPolicy]:
+    """Each policy under the rotation ids, group paths and entry ids it applies to (the
+    first policy wins where two claim one; rule OP125 reports that)."""
+    rotation_ids = set(rotations)
+    found: dict[str, EscalationPolicy] = {}
+    for policy in policies:
+        for name in policy.applies_to:
+            key = name if name in rotation_ids else group_path(name)
+            found.setdefault(key or name, policy)
+    return found
+
+
+def rotation_policy(
+    rotation: Rotation, by_place: Mapping[str, EscalationPolicy], group: str | None
+) -> EscalationPolicy | None:
+    """The policy a page of ``rotation`` runs: the one that applies to the rotation,
+    else to its group (``group``, the path its ``group`` names); ``None``: its own
+    ``escalation`` steps, else its primary then its secondary."""
+    return by_place.get(rotation.id) or (by_place.get(group) if group else None)

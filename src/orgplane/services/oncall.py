@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from orgplane.errors import NotFoundError, UsageError
 from orgplane.exporters.ical import CalendarEvent, calendar_feed, event_uid
-from orgplane.model import Policies, Rotation
+from orgplane.model import EscalationPolicy, Policies, Rotation
 from orgplane.oncall import Override, Segment
 from orgplane.oncall.book import (
     HolderAnswer,
@@ -63,13 +63,31 @@ def stored_rotations(*, session: Session, org: str) -> list[Rotation]:
 def oncall_book(*, session: Session, org: str) -> OnCallBook:
     """The book of ``org``'s rotations: what every answer needs, read once."""
     rotations = stored_rotations(session=session, org=org)
-    group_paths = {
-        ref: _group_path(session, org, ref) for ref in {r.group for r in rotations if r.group}
-    }
-    return OnCallBook(rotations, _holders(session, org, rotations), group_paths)
+    policies = stored_policies(session=session, org=org)
+    refs = {r.group for r in rotations if r.group}
+    refs |= {name for policy in policies for name in policy.applies_to}
+    group_paths = {ref: _group_path(session, org, ref) for ref in refs}
+    holders = _holders(session, org, rotations, policies)
+    return OnCallBook(rotations, holders, group_paths, policies)
 
 
-def _holders(session: Session, org: str, rotations: Sequence[Rotation]) -> Holders:
+def stored_policies(*, session: Session, org: str) -> list[EscalationPolicy]:
+    """The escalation policies of ``org`` as its last apply stored them."""
+    view = orgs.get_org(session, org)
+    if view is None:
+        raise NotFoundError(f"no org {org!r}")
+    return [
+        EscalationPolicy.model_validate(item)
+        for item in view.processes.get("escalation_policies", [])
+    ]
+
+
+def _holders(
+    session: Session,
+    org: str,
+    rotations: Sequence[Rotation],
+    policies: Sequence[EscalationPolicy] = (),
+) -> Holders:
     """Who the names the rotations use are: the people among them, and every role (with
     its holders, found by reading the people only when a rotation names a role)."""
     names: set[str] = set()
@@ -79,6 +97,10 @@ def _holders(session: Session, org: str, rotations: Sequence[Rotation]) -> Holde
         names.update(member for layer in rotation.layers for member in layer.members)
         names.update(override.person for override in rotation.overrides)
         names.update(step.to for step in rotation.escalation)
+    names.update(step.to for policy in policies for step in policy.steps)
+    # People put on call at runtime: a book is kept only until the data changes, and
+    # adding an override changes it.
+    names.update(overrides.override_people(session, org))
     found = people.people_by_id(session, org, names)
     all_roles = roles.list_roles(session, org)
     role_names = {key for role in all_roles for key in (role.id.lower(), role.name.lower())}

@@ -132,3 +132,15 @@ def cancel_override(
         return None
     row = session.get(OverrideRow, override_id, populate_existing=True)
     return None if row is None else _view(row)
+
+
+def override_people(session: Session, org_code: str) -> set[str]:
+    """The ids of the people ``org_code``'s runtime overrides put on call (cancelled ones
+    aside): the names on-call answers must know beside the rotations' own."""
+    return set(
+        session.scalars(
+            select(OverrideRow.person_id)
+            .where(OverrideRow.org_code == org_code, OverrideRow.cancelled_at.is_(None))
+            .distinct()
+        )
+    )

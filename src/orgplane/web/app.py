@@ -1,7 +1,7 @@
 """The whole server as one ASGI app: the API, the web pages and their static files.
 
 Imports ``api``, ``web.pages``, ``web.scorecard_pages``, ``web.oncall_pages``,
-``web.paging``, ``web.security``, ``errors`` and ``settings``. Errors on pages are HTML pages with the API's status (401 without a
+``web.paging``, ``web.override_pages``, ``web.security``, ``errors`` and ``settings``. Errors on pages are HTML pages with the API's status (401 without a
 token where reads are closed, 403 for a role that may not, 404 …); errors on the API
 (and /healthz, /readyz, /metrics) stay problem+json. ``web.security`` refuses foreign
 Host names and adds the security headers to everything.
@@ -27,7 +27,7 @@ from orgplane.errors import (
     PermissionDeniedError,
 )
 from orgplane.settings import Settings
-from orgplane.web import oncall_pages, pages, paging, scorecard_pages
+from orgplane.web import oncall_pages, override_pages, pages, paging, scorecard_pages
 from orgplane.web.security import SecurityMiddleware, allowed_hosts
 
 __all__ = ["create_app"]
@@ -42,6 +42,7 @@ def create_app(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
     app.include_router(scorecard_pages.router)
     app.include_router(oncall_pages.router)
     app.include_router(paging.router)
+    app.include_router(override_pages.router)
     app.mount(
         "/static", StaticFiles(directory=str(files("orgplane.web") / "static")), name="static"
     )

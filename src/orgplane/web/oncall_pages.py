@@ -86,7 +86,7 @@ def _who(holder: Holder, found: dict[str, people.PersonView]) -> str:
     if holder.kind == "role":
         held = ", ".join(name(p) for p in holder.people)
         return f"{holder.name} ({held or 'nobody holds it'})"
-    if holder.kind in ("owner", "relative"):
+    if holder.kind in ("owner", "relative", "rotation"):
         return holder.describe()
     return holder.name
 
@@ -212,7 +212,7 @@ def rotation_page(
     ]
     now_left = (at - start).total_seconds() / span * 100 if start <= at < end else None
     answer = book.now(chosen, at=at, extra=extra)
-    ladder = book.escalation(chosen.escalation)
+    policy, ladder = book.ladder(chosen)
     return _render(
         request,
         "oncall_rotation.html",
@@ -233,6 +233,7 @@ def rotation_page(
         this_week=week is None or monday <= at.astimezone(zone).date() < monday + timedelta(days=7),
         answer=answer,
         ladder=ladder,
+        policy=policy,
         names=_holder_names(session, org, [*_answer_holders([answer]), *(r.to for r in ladder)]),
         group_path=book.group_paths.get(chosen.group) if chosen.group else None,
     )

@@ -21,12 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from orgplane.api.deps import AppContext, ContextDep, ReaderDep, SessionDep
@@ -37,6 +36,7 @@ from orgplane.services.workers import engine_secret
 from orgplane.store import orgs, people
 from orgplane.store import pages as page_store
 from orgplane.store.pages import PageView
+from orgplane.web.forms import from_another_site, read_form
 from orgplane.web.pages import templates
 
 __all__ = ["OpenPages", "open_pages", "router"]
@@ -58,11 +58,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
 StatusFilter = Literal["", "open", "triggered", "acknowledged", "resolved"]
 #: A page's id in a path: the id, or (on read pages) its first six or more characters.
 PageIdPath = Annotated[str, Path(min_length=1, max_length=64)]
-#: A link's form holds a token and an action: anything bigger is not one.
-_FORM_LIMIT = 4096
 _NO_STORE = {"Cache-Control": "no-store"}
-#: A browser's own word for where a request came from; "none" is the user's own doing.
-_SAME_SITE = ("same-origin", "none")
 
 
 def _render(request: Request, name: str, code: int = 200, **context: Any) -> Response:
@@ -289,20 +285,6 @@ def ack_link(
     return _ack_page(request, session, _linked_page(session, page_id), person, token)
 
 
-def _from_another_site(request: Request, context: AppContext) -> bool:
-    """Whether the browser says the form was sent from a page of another site. A client
-    that says nothing (curl, a script) is not refused: the token is the credential."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in _SAME_SITE:
-        return True
-    origin = request.headers.get("origin")
-    # "null": what a browser sends for a same-origin form under Referrer-Policy no-referrer.
-    if origin is None or origin == "null":
-        return False
-    ours = {request.headers.get("host", "").lower(), urlsplit(context.settings.public_url).netloc}
-    return urlsplit(origin).netloc.lower() not in ours
-
-
 def _act(
     request: Request,
     session: Session,
@@ -359,20 +341,13 @@ async def ack_submit(
     """Acknowledge (``action=ack``) or resolve (``action=resolve``) the page as the
     person the form's ``token`` was signed for."""
     page_id = page_id.lower()
-    if _from_another_site(request, context):
+    if from_another_site(request, context.settings.public_url):
         return _refused(request, page_id, "cross-site")
-    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media != "application/x-www-form-urlencoded":
-        raise HTTPException(415, "send the form as application/x-www-form-urlencoded")
-    body = await request.body()
-    try:
-        if len(body) > _FORM_LIMIT:
-            raise ValueError("too big for a link's form")
-        form = parse_qs(body.decode(), max_num_fields=8)
-    except (ValueError, UnicodeDecodeError):
+    form = await read_form(request)
+    if form is None:
         return _refused(request, page_id, "form")
-    token = (form.get("token") or [""])[0]
-    action = (form.get("action") or [""])[0]
+    token = form.get("token", "")
+    action = form.get("action", "")
     if action not in ("ack", "resolve"):
         return _refused(request, page_id, "form")
     # The secret and the write are database work: off the event loop.
