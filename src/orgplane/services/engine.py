@@ -16,8 +16,9 @@ Two kinds of timers:
 - ``notify``: one notification is due. Phase one commits it as ``sending`` (the page is
   locked, so an acknowledgement either committed before, and nothing is sent, or waits
   for this); phase two calls the provider with the notification's id as idempotency
-  key; phase three commits ``sent``, or a retry with backoff, or ``failed`` and the
-  person's next contact method. A notification found ``sending`` (its worker died
+  key; phase three commits ``sent``, or a retry with backoff (longer if the receiver
+  asked, by ``Retry-After``, up to a minute), or ``failed`` and the person's next
+  contact method. A notification found ``sending`` (its worker died
   between phases one and three) is sent again, marked "possible repeat".
 """
 
@@ -47,6 +48,9 @@ __all__ = ["Clock", "Engine", "EngineStats", "contact_methods"]
 _log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+#: The longest a receiver's ``Retry-After`` holds back the next attempt.
+MAX_RETRY_AFTER = timedelta(seconds=60)
 
 
 def _wall_clock() -> datetime:
@@ -375,6 +379,11 @@ class Engine:
         self.stats.failed_attempts += 1
         if error.retryable and note.attempts < self.max_attempts:
             delay = self.backoff * (2 ** (note.attempts - 1))
+            if error.retry_after is not None:
+                # The receiver's own wait (a 429's Retry-After), within reason: a page
+                # is urgent, and the person's next method waits for this one.
+                asked = timedelta(seconds=error.retry_after)
+                delay = max(delay, min(asked, MAX_RETRY_AFTER))
             pages.set_notification(
                 session,
                 note.id,
