@@ -48,9 +48,7 @@ class DeliveryError(Exception):
     """A notice was not delivered; ``retryable`` says whether trying again may help,
     ``retry_after`` how many seconds the receiver asked to wait first (if it said)."""
 
-    def __init__(
-        self, message: str, *, retryable: bool, retry_after: float | None = None
-    ) -> None:
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
