@@ -34,7 +34,7 @@ from orgplane.services.engine import EngineStats
 from orgplane.services.pages import DirectoryCache, describe_ladder
 from orgplane.services.workers import EngineThreads
 from orgplane.settings import get_settings
-from orgplane.store import create_engine, pages, timers
+from orgplane.store import begin_write, create_engine, pages, timers
 
 __all__ = ["ORG_CODE", "Receiver", "apply_bench_org", "make_pages", "receiving"]
 
@@ -95,6 +95,7 @@ def make_pages(database: SqlEngine, due: list[datetime], rotations: int) -> list
     the benchmark)."""
     made = []
     with Session(database) as session:
+        begin_write(session)  # SQLite: the write lock first, as every service takes it
         directory = DirectoryCache().get(session, ORG_CODE)
         for n, at in enumerate(due):
             target = f"r{n % rotations}"
@@ -150,7 +151,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             arrived = time.time()
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            try:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            except (ValueError, KeyError, OSError):  # cut short (a killed worker's)
+                self.send_response(400)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             with receiver.lock:
                 receiver.count += 1
                 receiver.first.setdefault(body["page"], arrived)

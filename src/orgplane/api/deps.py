@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from orgplane.api.pagination import Cursor
 from orgplane.api.snapshots import AnswerCache, wall_clock
 from orgplane.errors import AuthenticationError
+from orgplane.services.pages import DirectoryCache
 from orgplane.services.tokens import verify_token
 from orgplane.settings import Settings
 
@@ -54,6 +55,9 @@ class AppContext:
     clock: Callable[[], datetime] = wall_clock
     #: The answers this server keeps (the hot reads), made with the context.
     answers: AnswerCache = field(init=False)
+    #: Each org's paging directory, kept until an apply changes the org: opening a page
+    #: would otherwise read the whole org from the database first.
+    directories: DirectoryCache = field(default_factory=DirectoryCache)
 
     def __post_init__(self) -> None:
         # Built here so that every context has its own, from its own engine; the cache
