@@ -17,7 +17,7 @@ Then three measures, each with worker processes of their own:
    no-op. Lateness is |fired − due| of every timer, as each engine notes it when it
    starts firing one. Budget: p99 ≤ 300 ms.
 2. **Page to first notification**: ``--pages`` pages opened one at a time with
-   ``services.pages.open_page`` (what ``orgplane page`` and the API run), 50–150 ms
+   ``services.pages.open_page`` as the API's ``POST …/pages`` runs it, 50–150 ms
    apart, each with a zero-delay first step, while ``orgplane worker`` processes (the
    real command, real channels) run; a webhook receiver on loopback notes when each
    page's first notification arrives. Budget: p99 ≤ 500 ms.
@@ -25,6 +25,10 @@ Then three measures, each with worker processes of their own:
    pages; one is killed with SIGKILL while it holds claims. The timers it held (their
    lease owner names its process) are watched until they fire. Budget: each within
    lease + 1 s of the kill; and every page is notified.
+
+``--worker-src DIR`` runs the workers on another copy of orgplane (an older commit's
+``src/``, from ``git archive``), to measure the engine before and after a change the
+same way, one run after the other.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
@@ -60,6 +65,8 @@ KIT = Path(__file__).with_name("timer_kit.py")
 ORGPLANE = Path(sys.executable).with_name("orgplane")
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
 ROTATIONS = 50
+#: ``--worker-src``: a folder holding another ``orgplane`` package for the workers.
+WORKER_SRC = ""
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -101,8 +108,13 @@ def _database(backend: str, url: str | None) -> Iterator[str]:
 def _workers(command: list[list[str]], scratch: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Worker processes, started and (if still alive) stopped with SIGTERM."""
     logs = [open(scratch / f"worker-{n}.log", "wb") for n in range(len(command))]  # noqa: SIM115
+    environ = dict(os.environ)
+    if WORKER_SRC:  # --worker-src: the workers run that copy of orgplane
+        environ["PYTHONPATH"] = WORKER_SRC
     processes = [
-        subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environ
+        )
         for argv, log in zip(command, logs, strict=True)
     ]
     try:
@@ -195,9 +207,15 @@ def _ready(receiver: Receiver, url: str) -> None:
         time.sleep(0.05)
 
 
-def _open(url: str, summary: str, database: object = None) -> str:
+#: Kept across pages, as the API server keeps it (``api/deps.py``).
+DIRECTORIES = page_service.DirectoryCache()
+
+
+def _open(url: str, summary: str, database: SqlEngine | None = None) -> str:
+    """Open a page as ``POST /api/orgs/{org}/pages`` does (the service, the server's
+    directory of the org kept between pages)."""
     engine = create_engine(url) if database is None else database
-    with Session(engine) as session:  # type: ignore[arg-type]
+    with Session(engine) as session:
         page = page_service.open_page(
             session=session,
             org_code=ORG_CODE,
@@ -205,6 +223,7 @@ def _open(url: str, summary: str, database: object = None) -> str:
             summary=summary,
             actor="bench",
             now=datetime.now(UTC),
+            directories=DIRECTORIES,
         )
     return page.id
 
@@ -290,7 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lease", type=float, default=5.0, help="lease of measure 3")
     parser.add_argument("--burst", type=int, default=400, help="pages of measure 3")
     parser.add_argument("--only", choices=["lateness", "first", "kill"], action="append")
+    parser.add_argument(
+        "--worker-src",
+        help="run the workers on the orgplane package in this folder (e.g. an older "
+        "commit's src/, from 'git archive'), to compare engines on the same machine",
+    )
     args = parser.parse_args(argv)
+    global WORKER_SRC
+    WORKER_SRC = args.worker_src or ""
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     only = set(args.only or ["lateness", "first", "kill"])
     with receiving() as receiver:
