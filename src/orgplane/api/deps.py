@@ -26,6 +26,7 @@ from orgplane.api.pagination import Cursor
 from orgplane.api.paging_health import PagingAudit
 from orgplane.api.snapshots import AnswerCache, wall_clock
 from orgplane.errors import AuthenticationError
+from orgplane.services.pages import DirectoryCache
 from orgplane.services.tokens import verify_token
 from orgplane.settings import Settings
 
@@ -57,6 +58,9 @@ class AppContext:
     answers: AnswerCache = field(init=False)
     #: The escalation auditor's newest report, for /readyz and /metrics.
     paging: PagingAudit = field(init=False)
+    #: Each org's paging directory, kept until an apply changes the org: opening a page
+    #: would otherwise read the whole org from the database first.
+    directories: DirectoryCache = field(default_factory=DirectoryCache)
 
     def __post_init__(self) -> None:
         # Built here so that every context has its own, from its own engine; the cache

@@ -159,7 +159,12 @@ def _notification(note: NotificationView) -> NotificationOut:
     responses=problem_responses(403, 404),
 )
 async def open_page(
-    request: Request, session: SessionDep, caller: EditorDep, org: OrgCode, body: PageIn
+    request: Request,
+    session: SessionDep,
+    context: ContextDep,
+    caller: EditorDep,
+    org: OrgCode,
+    body: PageIn,
 ) -> Response:
     """Start the escalation of ``target``: its policy's ladder, from its first step.
     The engine sends the notifications; acknowledging stops them."""
@@ -174,6 +179,7 @@ async def open_page(
             component=body.component,
             actor=caller.actor,
             now=datetime.now(UTC),
+            directories=context.directories,
         )
 
     page = await run_in_threadpool(work)

@@ -4,9 +4,10 @@ incoming webhooks, and e-mail over SMTP, behind one port.
 Imports httpx, the standard library's ``smtplib`` and ``email``, and ``settings``. Each
 channel sends one ``Notice`` to one address and either returns or raises
 ``DeliveryError``, saying whether trying again may help (a 429, a 5xx, a timeout, a
-refused connection) or not (a 4xx, a malformed address). Every request carries the
-notice's ``key``: as the ``Idempotency-Key`` header of webhooks and as the e-mail's
-``Message-ID``, so a receiver can drop a repeat.
+refused connection) or not (a 4xx, a malformed address), and how long the receiver asked
+to be left alone (``Retry-After``). Every request carries the notice's ``key``: as the
+``Idempotency-Key`` header of webhooks and in the e-mail's ``Message-ID``, so a receiver
+can drop a repeat.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -42,11 +45,30 @@ TIMEOUT_SECONDS = 5.0
 
 
 class DeliveryError(Exception):
-    """A notice was not delivered; ``retryable`` says whether trying again may help."""
+    """A notice was not delivered; ``retryable`` says whether trying again may help,
+    ``retry_after`` how many seconds the receiver asked to wait first (if it said)."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """A ``Retry-After`` header's wait in seconds (delay-seconds or an HTTP-date); ``None``
+    when there is none or it cannot be read."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +120,21 @@ def _post(client: httpx.Client, url: str, body: Mapping[str, Any], key: str) -> 
     try:
         response = client.post(url, json=body, headers={"Idempotency-Key": key})
     except httpx.TimeoutException:
-        raise DeliveryError(f"no answer within {TIMEOUT_SECONDS:g} s", retryable=True) from None
+        waited = client.timeout.read or TIMEOUT_SECONDS
+        raise DeliveryError(f"no answer within {waited:g} s", retryable=True) from None
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True) from None
     if response.is_success:
         return
     status = response.status_code
     retryable = status == 429 or status >= 500 or status == 408
-    raise DeliveryError(f"answered {status} {response.reason_phrase}", retryable=retryable)
+    wait = retry_after_seconds(response.headers.get("Retry-After")) if retryable else None
+    asked = f" (Retry-After: {wait:g} s)" if wait is not None else ""
+    raise DeliveryError(
+        f"answered {status} {response.reason_phrase}{asked}",
+        retryable=retryable,
+        retry_after=wait,
+    )
 
 
 @dataclass
@@ -192,6 +221,7 @@ class EmailChannel:
     """E-mail over the installation's SMTP server (``ORGPLANE_SMTP_URL``)."""
 
     server: SmtpServer | None
+    timeout: float = TIMEOUT_SECONDS
 
     def send(self, notice: Notice, address: str) -> None:
         server = self.server
@@ -201,8 +231,11 @@ class EmailChannel:
         message["From"] = server.sender
         message["To"] = address
         message["Subject"] = notice.title
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = f"<{notice.key}@orgplane>"
+        # "+0000", not formatdate's "-0000" (RFC 5322: "local zone unknown").
+        message["Date"] = format_datetime(datetime.now(UTC))
+        # The key is the left part, so a repeat has the same Message-ID as the first.
+        domain = server.sender.rpartition("@")[2] or "orgplane"
+        message["Message-ID"] = f"<{notice.key}@{domain}>"
         message["X-Orgplane-Page"] = notice.page_id
         message.set_content(notice.text())
         try:
@@ -211,11 +244,11 @@ class EmailChannel:
                 smtp = smtplib.SMTP_SSL(
                     server.host,
                     server.port,
-                    timeout=TIMEOUT_SECONDS,
+                    timeout=self.timeout,
                     context=ssl.create_default_context(),
                 )
             else:
-                smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+                smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
             with smtp:
                 if server.starttls:
                     smtp.starttls(context=ssl.create_default_context())
@@ -247,11 +280,15 @@ class Channels:
 
 
 def channels_from_settings(
-    settings: Settings, *, transport: httpx.BaseTransport | None = None
+    settings: Settings,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> Channels:
-    """Every channel, with one HTTP client (``transport`` replaces its I/O)."""
+    """Every channel, with one HTTP client (``transport`` replaces its I/O); ``timeout``
+    bounds one delivery attempt."""
     client = httpx.Client(
-        timeout=TIMEOUT_SECONDS,
+        timeout=timeout,
         transport=transport,
         headers={"User-Agent": "orgplane"},
         follow_redirects=False,
@@ -264,6 +301,6 @@ def channels_from_settings(
             "slack": slack,
             "mattermost": slack,
             "teams": TeamsChannel(client),
-            "email": EmailChannel(smtp),
+            "email": EmailChannel(smtp, timeout=timeout),
         }
     )

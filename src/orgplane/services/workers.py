@@ -2,8 +2,10 @@
 server.
 
 Imports ``store``, ``integrations`` and the engine. ``EngineThreads`` starts a number of
-engines, each on a thread of its own with its own sessions on one SQLAlchemy engine, and
-an auditor every 30 seconds; ``stop`` ends them after the timer each is firing.
+engines, each on a thread of its own with its own sessions on one SQLAlchemy engine, an
+auditor every 30 seconds, and a ``CommitWatcher`` that wakes idle engines when anything
+commits to the database (a page opened by another process is fired at once, not at the
+end of a poll interval); ``stop`` ends them after the batch each is firing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from orgplane.services.auditor import AUDIT_EVERY, audit
 from orgplane.services.engine import Engine
 from orgplane.settings import Settings
 from orgplane.store import installation_secret
+from orgplane.store.wakeups import CommitWatcher
 
 __all__ = ["EngineThreads", "engine_secret"]
 
@@ -47,6 +50,7 @@ class EngineThreads:
     engines: list[Engine] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
+    _watcher: CommitWatcher | None = None
 
     def start(self) -> None:
         sessions = sessionmaker(self.database, expire_on_commit=False)
@@ -70,6 +74,8 @@ class EngineThreads:
             )
             self._threads.append(thread)
             thread.start()
+        self._watcher = CommitWatcher(self.database, self._wake_all)
+        self._watcher.start()
         auditor = threading.Thread(
             target=self._audit, args=(sessions,), name=f"{self.name}-auditor", daemon=True
         )
@@ -88,8 +94,15 @@ class EngineThreads:
             if not report.healthy:
                 _log.warning("auditor: %s", report.describe())
 
+    def _wake_all(self) -> None:
+        for engine in self.engines:
+            engine.wake()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake_all()
+        if self._watcher is not None:
+            self._watcher.stop(timeout)
         for thread in self._threads:
             thread.join(timeout)
 

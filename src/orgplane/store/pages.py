@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orgplane.store.paging_tables import NotificationRow, PageEventRow, PageRow
+from orgplane.store.sync import table_of
 
 __all__ = [
     "EventView",
     "NotificationView",
     "PageView",
     "add_event",
+    "add_events",
     "add_notification",
     "cancel_pending_notifications",
     "count_pages",
@@ -31,6 +33,7 @@ __all__ = [
     "insert_page",
     "list_pages",
     "lock_page",
+    "lock_pages",
     "notifications_of",
     "pages_with_prefix",
     "set_notification",
@@ -177,6 +180,19 @@ def lock_page(session: Session, page_id: str) -> PageView | None:
     return None if row is None else _page(row)
 
 
+def lock_pages(session: Session, page_ids: Sequence[str]) -> dict[str, PageView]:
+    """The pages, by id, each locked as ``lock_page`` locks one. Locked in the order of
+    their ids, so two engines locking overlapping sets never wait for each other in a
+    circle."""
+    if not page_ids:
+        return {}
+    table = table_of(PageRow)
+    statement = (
+        select(table).where(table.c.id.in_(sorted(set(page_ids)))).order_by(table.c.id)
+    ).with_for_update()
+    return {row.id: PageView(**row._mapping) for row in session.execute(statement)}
+
+
 def set_page_status(
     session: Session,
     page_id: str,
@@ -232,6 +248,13 @@ def add_event(
     session.add(
         PageEventRow(page_id=page_id, at=at, kind=kind, actor=actor, text=text, data=data or {})
     )
+
+
+def add_events(session: Session, events: Sequence[dict[str, Any]]) -> None:
+    """Add timeline lines (``page_id``, ``at``, ``kind``, ``actor``, ``text``, ``data``)
+    in one statement."""
+    if events:
+        session.execute(insert(table_of(PageEventRow)), list(events))
 
 
 def events_of(session: Session, page_id: str) -> list[EventView]:
