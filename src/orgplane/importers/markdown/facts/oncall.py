@@ -30,16 +30,16 @@ _MODES = {
 }
 
 
-def _column(table: Table, *words: str) -> int | None:
+def _column(table: Table, *words: str, skip: int | None = None) -> int | None:
     for i, header in enumerate(table.header):
-        if header_words(header) & set(words):
+        if i != skip and header_words(header) & set(words):
             return i
     return None
 
 
 def rotations(table: Table) -> list[tuple[dict[str, Any], list[str], int]] | None:
     """Rotations of an on-call table as (rotation, the teams it covers, line)."""
-    name = _column(table, "rotation", "schedule", "shift")
+    name = _column(table, "rotation", "schedule", "shift", "rota", "roster")
     teams = _column(table, "team", "teams", "group", "squad", "covers", "scope")
     when = _column(table, "hour", "hours", "coverage", "when")
     handoff = _column(table, "hand", "handoff", "handover", "change")
@@ -74,9 +74,24 @@ def _minutes(text: str) -> int | None:
 
 def escalation_steps(table: Table) -> list[dict[str, Any]] | None:
     """The steps of an escalation table: who is paged from which minute on."""
-    who = _column(table, "who", "contact", "escalate", "role", "person", "team", "to")
-    after = _column(table, "after", "time", "when", "minute", "wait", "delay")
-    if (
+    after = _column(
+        table, "after", "time", "when", "minute", "wait", "delay", "acknowledged", "unacknowledged"
+    )
+    who = _column(
+        table,
+        "who",
+        "contact",
+        "escalate",
+        "role",
+        "person",
+        "team",
+        "to",
+        "page",
+        "notify",
+        skip=after,
+    )
+    # Rows per severity are alternatives, not the rungs of one ladder.
+    if _column(table, "severity", "sev", "priority", "impact") is not None or (
         who is None
         or after is None
         or (_column(table, "level", "step", "tier", "stage") is None and who == 0)

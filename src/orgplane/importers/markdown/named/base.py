@@ -81,10 +81,15 @@ class NamedBase(DocumentReader):
         for about in facts.about:
             add_unique(draft.description, about)
             self.claim(line, "description", target, about, end)
+        for parent in facts.parents:  # read with the outline, where it places the group
+            if node.parent is not None and name_key(parent) == node.parent.key:
+                self.claim(line, "structure", target, parent, end)
+            else:  # "Reports to: A. Name": a person, or a group the outline did not take
+                self._note(node, line, text, end)
         for size in facts.sizes:
             add_unique(draft.notes, f"Size: {size}")
             self.claim(line, "note", target, size, end)
-        if not (facts.any() or facts.about or facts.sizes):
+        if not (facts.any() or facts.about or facts.sizes or facts.parents):
             self.claim(line, "section", target, text, end)
 
     # -- names as references ------------------------------------------------------------

@@ -162,12 +162,16 @@ class NamedReader(NamedTables, NamedText):
         for piece in node.pieces:
             if piece.kind == "named":
                 self.claim(piece.line, "group", target, str(piece.value))
+            elif piece.kind == "label":
+                self.claim(piece.line, "section", target, str(piece.value))
             elif piece.kind == "text":
                 facts = read_labelled(str(piece.value))
                 self._apply(node, facts, piece.line, piece.line, str(piece.value))
                 if facts.rest:
                     add_unique(draft.notes, "; ".join(facts.rest))
             elif piece.kind == "note":
+                for sentence in sentences(str(piece.value)):
+                    self._rule(sentence, node, piece.line)
                 self._note(node, piece.line, str(piece.value))
             elif piece.kind == "cell":
                 kind, header, text = piece.value
@@ -180,13 +184,14 @@ class NamedReader(NamedTables, NamedText):
         draft = self.drafts[id(node)]
         target = self.paths[id(node)]
         items = [item for item in text.split("\n") if item.strip()]
-        if kind in ("lead", "kpi", "from", "to", "with"):
+        if kind in ("lead", "kpi", "from", "to", "with", "contact"):
             label = {
                 "lead": "lead",
                 "kpi": "kpis",
                 "from": "needs",
                 "to": "downstream",
                 "with": "partners",
+                "contact": "contact",
             }[kind]
             for item in items:
                 self._apply(node, read_labelled(f"{label}: {item}"), line, line, item)
@@ -202,7 +207,11 @@ class NamedReader(NamedTables, NamedText):
             self._note(node, line, f"{header}: {text}")
 
     def _section(self, node: Node, section: Section, facts_sections: list[Section]) -> None:
-        found, left = facts_of_blocks(section.blocks)
+        consumed = [b for b in section.blocks if id(b) in self.reading.consumed]
+        self._loose_blocks(consumed, node)
+        found, left = facts_of_blocks(
+            [b for b in section.blocks if id(b) not in self.reading.consumed]
+        )
         for child in facts_sections:
             assert child.heading is not None
             more, rest = facts_of_blocks(child.blocks, is_label_line(child.heading.text))
@@ -215,17 +224,21 @@ class NamedReader(NamedTables, NamedText):
                 if item.subject == SELF
                 else self._subject(item.subject, node, item.line, quiet=True)
             )
-            if subject is None:
+            if subject is None:  # a name that is no group: what it says is kept
+                self._note(node, item.line, item.text, item.end_line)
                 continue
             self._apply(subject, item.facts, item.line, item.end_line, item.text)
+            if item.facts.rest:
+                add_unique(self.drafts[id(subject)].notes, "; ".join(item.facts.rest))
             typed_blocks.add(item.line)
         draft = self.drafts[id(node)]
         for block in left:
             if isinstance(block, Paragraph):
                 for sentence in sentences(block.text):
                     self._rule(sentence, node, block.line)
-                if not draft.description:
-                    draft.description.append(block.text)
+                # The same document read again finds its description already there.
+                if not draft.description or block.text in draft.description:
+                    add_unique(draft.description, block.text)
                     self.claim(
                         block.line, "description", self.paths[id(node)], block.text, block.end_line
                     )
@@ -234,7 +247,8 @@ class NamedReader(NamedTables, NamedText):
             elif isinstance(block, ListBlock):
                 for entry in flatten(block.items):
                     if entry.line not in typed_blocks:
-                        self._rule(entry.text, node, entry.line)
+                        for sentence in sentences(entry.text):
+                            self._rule(sentence, node, entry.line)
                         self._note(node, entry.line, entry.text)
             else:
                 self._loose_blocks([block], node)

@@ -1,5 +1,6 @@
 """Tables of a named document about how its groups work: on-call rotations and the
-groups they cover, escalation ladders, Team Topologies interactions and "Metric | Goal"
+group they are for (the one group their "Teams" cell names, or the group whose groups it
+names), escalation ladders, Team Topologies interactions and "Metric | Goal"
 tables of KPIs per group.
 
 Imports ``document``, ``draft``, ``facts.blocks``, ``facts.oncall`` and ``named.base``.
@@ -37,12 +38,10 @@ class NamedTables(NamedBase):
         if found is not None:
             self.outline.recognized("on-call table")
             for rotation, teams, line in found:
-                nodes = [
-                    n for n in (self._resolve(t, line, quiet=True) for t in teams) if n is not None
-                ]
-                if len(nodes) == 1:
-                    rotation["group"] = self.paths[id(nodes[0])]
-                if teams:
+                covered = self._covered(rotation["name"], teams, line)
+                if covered is not None:
+                    rotation["group"] = self.paths[id(covered)]
+                elif teams:
                     add_unique(
                         self.org.notes, f"Rotation {rotation['name']!r} covers: {', '.join(teams)}"
                     )
@@ -72,6 +71,28 @@ class NamedTables(NamedBase):
         self.claim(table.line, "note", self._target(owner), " | ".join(table.header))
 
     # -- rotations and escalation -------------------------------------------------------
+
+    def _covered(self, name: str, teams: list[str], line: int) -> Node | None:
+        """The group a rotation is for: the one group its "Teams" cell names, or the group
+        whose groups are exactly the ones it names ("Booking, Maps" → Rider Experience).
+        Groups that are not all of one group's are a finding: a rotation has one group."""
+        nodes = [self._resolve(team, line, quiet=True) for team in teams]
+        if not nodes or any(node is None for node in nodes):
+            return None
+        covered = {id(node): node for node in nodes if node is not None}
+        if len(covered) == 1:
+            return next(iter(covered.values()))
+        parents = {id(node.parent): node.parent for node in covered.values()}
+        parent = next(iter(parents.values())) if len(parents) == 1 else None
+        if parent is not None and set(covered) == {id(child) for child in parent.children}:
+            return parent
+        self.report.problem(
+            self.loc(line),
+            f"on-call rotation {name!r} covers {', '.join(teams)}, which are not all the groups "
+            "of one group: a rotation is for one group, so it is kept without one (page it by "
+            "its id)",
+        )
+        return None
 
     def _finish_rotations(self) -> None:
         for table, steps in self._escalations:

@@ -43,7 +43,9 @@ class NamedText(NamedBase):
         self.claim(block.line, "note", self._target(owner), block.text, block.end_line)
 
     def _sentence_item(self, item: ListItem, owner: Node | None) -> None:
-        typed = self._rule(item.text, owner, item.line)
+        typed = False
+        for sentence in sentences(item.text):
+            typed |= self._rule(sentence, owner, item.line)
         for said in read_sentences(item.text):
             subject = self._subject(said.subject, owner, item.line, quiet=True)
             if subject is not None:
@@ -53,16 +55,19 @@ class NamedText(NamedBase):
             self._note(owner, item.line, item.text)
 
     def _rule(self, sentence: str, owner: Node | None, line: int) -> bool:
+        """Whether the sentence states a rule, now recorded (a rule said again, as by the
+        same document read twice, is recorded once)."""
         if (found := authority(sentence)) is not None:
             node = self._resolve(found[0], line, quiet=True)
             if node is not None:
-                self.org.authorities.append((self.paths[id(node)], [found[1]], sentence.strip()))
+                rule = (self.paths[id(node)], [found[1]], sentence.strip())
+                if rule not in self.org.authorities:
+                    self.org.authorities.append(rule)
                 self.claim(line, "policy", "org", sentence)
                 return True
-        if (
-            threshold := lead_threshold(sentence)
-        ) is not None and "lead_threshold" not in self.org.planning:
-            self.org.planning["lead_threshold"] = {"size": threshold[0], "kinds": [threshold[1]]}
-            self.claim(line, "policy", "org", sentence)
-            return True
+        if (threshold := lead_threshold(sentence)) is not None:
+            said = {"size": threshold[0], "kinds": [threshold[1]]}
+            if self.org.planning.setdefault("lead_threshold", said) == said:
+                self.claim(line, "policy", "org", sentence)
+                return True
         return False

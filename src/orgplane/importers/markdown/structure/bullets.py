@@ -10,8 +10,9 @@ carries facts; a list of sentences or of labels is not.
 from __future__ import annotations
 
 from orgplane.importers.markdown.document import ListBlock, ListItem
-from orgplane.importers.markdown.facts.blocks import is_label_line
+from orgplane.importers.markdown.facts.blocks import bare_label, is_label_line
 from orgplane.importers.markdown.facts.labels import read_labelled
+from orgplane.importers.markdown.phrases.words import unmark
 from orgplane.importers.markdown.structure.names import is_name, split_inline_facts
 from orgplane.importers.markdown.structure.outline import Node, Outline, Piece
 
@@ -20,22 +21,25 @@ __all__ = ["is_bullet_chart", "read_bullet_chart"]
 
 def _fact_item(item: ListItem) -> bool:
     facts = read_labelled(item.text)
-    return ((facts.any() or bool(facts.sizes)) and not facts.rest) or is_label_line(
+    return ((facts.any() or bool(facts.sizes or facts.about)) and not facts.rest) or is_label_line(
         item.text
     ) is not None
 
 
 def _name_of(item: ListItem) -> tuple[str, str] | None:
-    if item.bold and item.text.startswith(item.bold):
-        rest = item.text[len(item.bold) :].strip()
+    text = unmark(item.text)  # "▸ **Flight Search**": a Notion toggle
+    if bare_label(item.text) is not None:
+        return None
+    if item.bold and text.startswith(item.bold):
+        rest = text[len(item.bold) :].strip()
         name = item.bold.strip().rstrip(":")
         if rest.startswith("(") and rest.endswith(")"):
             return name, rest[1:-1]
         if rest.startswith(("—", "–", "-", ":")):
             tail = rest.lstrip("—–-: ").strip()
-            return (name, tail) if ":" in tail or not tail else None
+            return (name, tail) if ":" in tail or not tail or read_labelled(tail).any() else None
         return (name, "") if not rest else None
-    name, facts = split_inline_facts(item.text)
+    name, facts = split_inline_facts(text)
     return (name, facts) if is_name(name) else None
 
 
@@ -44,12 +48,14 @@ def is_bullet_chart(block: ListBlock) -> bool:
     items carry facts."""
     items = list(block.items)
     named = [i for i in items if _name_of(i) is not None]
-    if len(named) < max(1, (len(items) * 2 + 2) // 3) or (
-        block.ordered and not any(i.children for i in items)
-    ):
+    if len(named) < max(1, (len(items) * 2 + 2) // 3):
         return False
     nested = any(any(_name_of(c) for c in i.children) for i in named)
-    inline = sum(bool((_name_of(i) or ("", ""))[1]) for i in named)
+    if block.ordered and not nested:  # steps, unless each names a group with its facts
+        return all(bool((_name_of(i) or ("", ""))[1]) for i in items) and len(items) >= 2
+    inline = sum(
+        bool((_name_of(i) or ("", ""))[1]) or any(_fact_item(c) for c in i.children) for i in named
+    )
     return nested or (len(named) >= 2 and inline >= len(named) // 2 + 1)
 
 
@@ -62,9 +68,13 @@ def read_bullet_chart(block: ListBlock, outline: Outline, parent: Node | None) -
     while stack:
         item, up = stack.pop()
         if up is not None and _name_of(item) is None and _fact_item(item):
-            up.pieces.append(Piece("text", item.text, item.line))
+            # "▸ Metrics" over its items: each item is one of what the label says.
+            label = unmark(item.text).strip("*_ ").rstrip(":").strip("*_ ")
+            labelled = bare_label(item.text) is not None
+            up.pieces.append(Piece("label" if labelled else "text", item.text, item.line))
             for child in item.children:
-                up.pieces.append(Piece("text", child.text, child.line))
+                text = f"{label}: {child.text}" if labelled else child.text
+                up.pieces.append(Piece("text", text, child.line))
             continue
         named = _name_of(item)
         if named is None:
