@@ -52,6 +52,7 @@ _LABELS: list[tuple[str, str]] = [
     (r"reports?\s+to|part\s+of|parent(?:\s+(?:team|group|org|unit))?|belongs\s+to", "parent"),
 ]
 _LABEL_WORDS = "|".join(f"(?:{words})" for words, _ in _LABELS)
+_LABEL_PATTERNS = [(re.compile(words, re.IGNORECASE), kind) for words, kind in _LABELS]
 # "Label: value" (colon) — or a verb label without one ("needs Identity for logins").
 _LABELLED = re.compile(rf"^\s*(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.S)
 _VERB = re.compile(
@@ -76,8 +77,8 @@ _HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir|dame)\.?\s+(?=[A-Z])", re
 def label_kind(label: str) -> str | None:
     """What a label introduces ("lead", "kpi", "from", …), or None."""
     text = " ".join(unmark(label.strip()).strip("*_:").split())
-    for words, kind in _LABELS:
-        if re.fullmatch(words, text, re.IGNORECASE):
+    for pattern, kind in _LABEL_PATTERNS:
+        if pattern.fullmatch(text):
             return kind
     return None
 

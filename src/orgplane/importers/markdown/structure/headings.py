@@ -130,7 +130,7 @@ class HeadingGroup:
 def parse_heading(text: str) -> HeadingGroup:
     """ "3.1 Messaging" → Messaging; "Team: Billing (code BIL)" → Billing, team, BIL;
     "Search (stream-aligned)" → Search, stream-aligned; "Billing Team" → Billing, team."""
-    title = _DECORATION.sub("", text.strip()).strip()
+    title = _DECORATION.sub("", " ".join(text.split())).strip()
     title = _NUMBER.sub("", title).strip()
     group = HeadingGroup(title)
     name, facts = split_inline_facts(title)
@@ -266,6 +266,7 @@ def check_levels(doc: Document, nodes: dict[int, Node], outline: Outline) -> Non
     """Sibling groups at different heading levels, or a level skipped: a problem to look at.
     Run once every shape has placed its groups (a table under a heading nests them)."""
     sections = [s for s in doc.sections() if s.heading is not None]
+    section_of = {id(nodes[id(s)]): s for s in reversed(sections) if id(s) in nodes}
     by_depth: dict[int, set[int]] = {}
     for section in sections:
         node = nodes.get(id(section))
@@ -275,7 +276,7 @@ def check_levels(doc: Document, nodes: dict[int, Node], outline: Outline) -> Non
         by_depth.setdefault(node.depth(), set()).add(level)
         parent = node.parent
         if parent is not None:
-            parent_section = next((s for s in sections if nodes.get(id(s)) is parent), None)
+            parent_section = section_of.get(id(parent))
             if (
                 parent_section is not None
                 and parent_section.heading is not None
