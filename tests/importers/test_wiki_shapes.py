@@ -287,3 +287,63 @@ def test_unmark_only_takes_marks_from_the_start(text: str) -> None:
     assert unmark(kept) == kept
     if text[:1].isalnum():
         assert kept == text
+
+
+def test_a_heading_written_as_a_page_path() -> None:
+    result = _import(
+        "# Org\n\n## Commerce / Checkout\n\nLead: A. One\n\n## Commerce / Tariffs\n\n"
+        "Lead: B. Two\n\n## Grid › Metering\n\nLead: C. Three\n"
+    )
+    paths = {name: path for name, (path, _) in _groups(result).items()}
+    assert paths == {
+        "Commerce": "commerce",
+        "Checkout": "commerce/checkout",
+        "Tariffs": "commerce/tariffs",
+        "Grid": "grid",
+        "Metering": "grid/metering",
+    }
+
+
+def test_a_row_of_roles_under_their_labels_and_key_results() -> None:
+    result = _import(
+        "# Org\n\n## Checkout\n\n| EM | PM | TL |\n|---|---|---|\n"
+        "| Irene Novak | Paul Weber | Sami Okafor |\n\n**Q3 OKRs**\n\n"
+        "- KR1: Checkout success ≥ 97%\n- KR2: Payment page p95 < 1.5 s\n\n## Tariffs\n\n"
+        "Lead: R. Meyer\n"
+    )
+    checkout = _groups(result)["Checkout"][1]
+    assert _people(result, checkout) == ["Irene Novak", "Sami Okafor"]
+    assert "PM: Paul Weber" in checkout.notes
+    assert [k.text for k in checkout.kpis] == ["Checkout success ≥ 97%", "Payment page p95 < 1.5 s"]
+
+
+def test_a_dependency_matrix_of_check_marks() -> None:
+    result = _import(
+        "# Org\n\n## Checkout\n\nLead: A. One\n\n## Tariffs\n\nLead: B. Two\n\n## Metering\n\n"
+        "Lead: C. Three\n\n## Who depends on whom\n\n| Team | Checkout | Tariffs | Metering |\n"
+        "|---|---|---|---|\n| Checkout | | ✓ | ✓ |\n| Tariffs | | | ✓ |\n| Metering | | | |\n"
+    )
+    groups = _groups(result)
+    assert [d.target for d in groups["Checkout"][1].dependencies] == ["tariffs", "metering"]
+    assert [d.target for d in groups["Tariffs"][1].dependencies] == ["metering"]
+    assert "dependency matrix" in result.report.structures["doc.md"]
+
+
+def test_a_division_and_its_teams_on_one_line_and_a_paragraph_per_team() -> None:
+    result = _import(
+        "# Bank\n\n## Divisions\n\n- Retail: Cards, Loans\n- Corporate: Trade Finance, Cash\n\n"
+        "## Teams\n\nThe Cards team (lead: Ana Lima) issues cards. Its SLOs are authorisation "
+        "p99 < 300 ms and availability ≥ 99.95%. It depends on Core Ledger.\n\n"
+        "The Loans team (lead: Piotr Zielinski) runs lending. It depends on Cards.\n\n"
+        "Core Ledger is a shared platform team (lead: Hugo Martin).\n\n"
+        "## Glossary\n\n- SRE: Site Reliability Engineering\n- ETA: Estimated Time\n"
+    )
+    groups = _groups(result)
+    assert groups["Loans"][0] == "retail/loans"
+    assert groups["Core Ledger"][0] == "core-ledger"
+    cards = groups["Cards"][1]
+    assert _people(result, cards) == ["Ana Lima"]
+    assert [k.text for k in cards.kpis] == ["authorisation p99 < 300 ms", "availability ≥ 99.95%"]
+    assert [d.target for d in cards.dependencies] == ["core-ledger"]
+    assert [d.target for d in groups["Loans"][1].dependencies] == ["cards"]
+    assert "SRE" not in groups

@@ -95,9 +95,9 @@ def facts_of_items(items: list[ListItem], label: str | None) -> tuple[list[Found
     for item in items:
         text = item.text
         if label == "kpi":
-            found.append(
-                Found(SELF, Facts(kpis=[text.rstrip(".").strip()]), item.line, item.line, text)
-            )
+            own = read_labelled(text)  # "KR1: Checkout success ≥ 97%" under "Q3 OKRs"
+            kpis = own.kpis if own.kpis and not own.rest else [text.rstrip(".").strip()]
+            found.append(Found(SELF, Facts(kpis=kpis), item.line, item.line, text))
         elif label in ("from", "to", "with"):
             facts = read_labelled(f"needs: {text}")
             facts.deps = [(t, w, label) for t, w, _ in facts.deps]

@@ -41,7 +41,7 @@ _LABELS: list[tuple[str, str]] = [
     (r"owners?|leads?|managers?|director|head|em|tl|dri|accountable|chief", "lead"),
     (r"contacts?|channel|slack|pager|paging|on-?call|email|e-mail|chat|support", "contact"),
     (r"success\s+metrics|key\s+results|kpis?|slos?|slis?|slas?|goals?|objectives?", "kpi"),
-    (r"okrs?|targets?|metrics|measures|measured\s+by", "kpi"),
+    (r"okrs?|targets?|metrics|measures|measured\s+by|kr\s*\d{0,2}|key\s+result\s*\d{0,2}", "kpi"),
     (r"depends\s+on|relies\s+on|builds\s+on|dependencies|upstream|needs|consumes", "from"),
     (r"downstream|consumers|provides\s+to|serves|customers", "to"),
     (r"partners?|works\s+with|collaborates\s+with|interfaces?(?:\s+with)?", "with"),
@@ -52,6 +52,7 @@ _LABELS: list[tuple[str, str]] = [
     (r"reports?\s+to|part\s+of|parent(?:\s+(?:team|group|org|unit))?|belongs\s+to", "parent"),
 ]
 _LABEL_WORDS = "|".join(f"(?:{words})" for words, _ in _LABELS)
+_PERIOD = re.compile(r"^(?:q[1-4]|h[12]|fy\s?\d{2,4}|\d{4})\s+(?=\w)", re.I)
 _LABEL_PATTERNS = [(re.compile(words, re.IGNORECASE), kind) for words, kind in _LABELS]
 # "Label: value" (colon) — or a verb label without one ("needs Identity for logins").
 _LABELLED = re.compile(rf"^\s*(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.S)
@@ -77,6 +78,7 @@ _HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir|dame)\.?\s+(?=[A-Z])", re
 def label_kind(label: str) -> str | None:
     """What a label introduces ("lead", "kpi", "from", …), or None."""
     text = " ".join(unmark(label.strip()).strip("*_:").split())
+    text = _PERIOD.sub("", text)  # "Q3 OKRs", "2025 goals", "H2 objectives"
     for pattern, kind in _LABEL_PATTERNS:
         if pattern.fullmatch(text):
             return kind

@@ -1,6 +1,7 @@
 """Tables about how groups work rather than what they are: on-call rotations ("Rotation |
-Teams | Hours | Hand-off"), escalation ladders ("Level | Who | After") and Team
-Topologies interactions ("Team | Other team | Interaction").
+Teams | Hours | Hand-off"), escalation ladders ("Level | Who | After"), Team
+Topologies interactions ("Team | Other team | Interaction") and dependency matrices (a
+row per team, a column per team, ✓ where the row's team depends on the column's).
 
 Pure; imports ``importers.markdown.document``, ``structure.columns`` and ``phrases``.
 """
@@ -16,7 +17,7 @@ from orgplane.importers.markdown.phrases.grammar import slug, split_list
 from orgplane.importers.markdown.phrases.zones import find_zone
 from orgplane.importers.markdown.structure.columns import header_words
 
-__all__ = ["escalation_steps", "interactions", "rotations"]
+__all__ = ["dependency_matrix", "escalation_steps", "interactions", "rotations"]
 
 _MODES = {
     "x-as-a-service": "from",
@@ -140,4 +141,24 @@ def interactions(table: Table) -> list[tuple[str, str, str, str, int]] | None:
                 row[0].line,
             )
         )
+    return out or None
+
+
+_MARKS = {"✓", "✔", "✔️", "✅", "☑", "☑️", "x", "●", "•", "yes", "y"}
+
+
+def dependency_matrix(table: Table) -> list[tuple[str, str, int]] | None:
+    """(team, the team it depends on, line) for each mark of a matrix whose columns after
+    the first are teams; None unless every filled cell is a mark and one is."""
+    if len(table.header) < 3:
+        return None
+    out: list[tuple[str, str, int]] = []
+    for row in table.rows:
+        for column, cell in enumerate(row[1:], 1):
+            mark = cell.text.strip().lower()
+            if not mark:
+                continue
+            if mark not in _MARKS:
+                return None
+            out.append((row[0].text.strip(), table.header[column].strip(), cell.line))
     return out or None

@@ -2,7 +2,7 @@
 and wikis write a team's page: "| Team | Card Issuing (code CIS) |" over
 "| Engineering manager | Rosa Delgado |", "| Part of | Issuing & Cards |",
 "| SLOs | a<br>b |". The header row is a row like the others, unless it only says
-"Field | Value".
+"Field | Value". One row under a header of labels ("| EM | PM | TL |") is read the same.
 
 Pure; imports ``importers.markdown.document``, ``facts.labels`` and
 ``structure.outline`` (the kind words).
@@ -63,9 +63,27 @@ def _is_property(label: str) -> bool:
     )
 
 
+def _across(table: Table) -> Properties | None:
+    """ "| EM | PM | TL |" over one row of names: the labels are the header."""
+    labels = [_label(h) for h in table.header]
+    if len(table.rows) != 1 or len(labels) < 2 or any(len(x.split()) > 4 for x in labels):
+        return None
+    if _is_property(_label(table.rows[0][0].text)) or sum(map(_is_property, labels)) * 2 < len(
+        labels
+    ):
+        return None
+    line = table.rows[0][0].line
+    return Properties(
+        rows=[(x, cell.text.strip(), line) for x, cell in zip(labels, table.rows[0], strict=False)]
+    )
+
+
 def read_properties(table: Table) -> Properties | None:
     """The rows of a label | value table, or None when the table is not one: two columns,
-    at least two of three labels known, none longer than four words."""
+    at least two of three labels known, none longer than four words; or one row under a
+    header of labels ("| EM | PM | TL |")."""
+    if (across := _across(table)) is not None:
+        return across
     if len(table.header) != 2 or not table.rows:
         return None
     rows = [(_label(row[0].text), row[1].text.strip(), row[0].line) for row in table.rows]
@@ -112,6 +130,8 @@ def property_facts(table: Table) -> list[tuple[str, Facts, int, str]] | None:
     out: list[tuple[str, Facts, int, str]] = []
     if found.name:
         out.append(("", Facts(code=found.code), table.line, found.name))
+    else:  # "| Field | Value |", "| EM | PM | TL |": a header of no value
+        out.append(("", Facts(), table.line, " | ".join(table.header)))
     if found.parent is not None:
         out.append(("", Facts(), found.parent[1], found.parent[0]))
     for text, line in property_items(found):

@@ -23,7 +23,23 @@ __all__ = ["SELF", "Said", "authority", "lead_threshold", "read_sentences", "sen
 
 #: The subject of a sentence about the group of its own section.
 SELF = ""
-_SELF_WORDS = re.compile(r"^(?:it|they|this team|the team|this squad|the squad|we)$", re.I)
+_SELF_WORDS = re.compile(r"^(?:this team|the team|this squad|the squad|we)$", re.I)
+# "It", "They": the group the paragraph is about — the last one a sentence named, else
+# the section's own group.
+_IT = "\0it"
+_PRONOUNS = re.compile(r"^(?:it|they)$", re.I)
+# "Its SLOs are a and b", "Their goal is …".
+_ITS_KPIS = re.compile(
+    r"^(?P<whose>its|their|our)\s+(?:slos?|slis?|kpis?|goals?|targets?|objectives?|"
+    r"key\s+results?|metrics?|success\s+metrics?)\s+(?:is|are|include|:)\s+(?P<rest>.+)$",
+    re.I,
+)
+# "The Cards team (lead: Ana Lima) issues …", "Core Ledger is a platform team (lead: …)".
+_NAMED_PAREN = re.compile(
+    r"^(?:[Tt]he\s+)?(?P<subject>[A-Z][\w&'-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z][\w&'-]*)*)"
+    r"(?:\s+(?:team|squad|group|tribe|division))?(?:\s+(?:is|are)\s+an?\s+[^()]*?)?"
+    r"\s*\((?P<facts>[^()]*:[^()]*)\)"
+)
 _LEAD_VERB = r"(?:is|are)\s+(?:run|led|managed|owned|headed)\s+by"
 _DEP_VERB = (
     r"needs|need|depends\s+on|depend\s+on|relies\s+on|rely\s+on|builds\s+on|build\s+on|"
@@ -81,7 +97,9 @@ def sentences(text: str) -> list[str]:
 
 
 def _subject(text: str) -> str:
-    text = unmark(text.strip()).strip("*_")
+    text = re.sub(r"\s*\([^()]*\)", "", unmark(text.strip())).strip().strip("*_")
+    if _PRONOUNS.match(text):
+        return _IT
     return SELF if _SELF_WORDS.match(text) else text
 
 
@@ -90,9 +108,15 @@ def read_sentences(text: str) -> list[Said]:
     if pairs := _lead_pairs(" ".join(unmark(text).split())):
         return pairs
     said: list[Said] = []
+    topic = SELF
     for sentence in sentences(text):
         for clause in re.split(r";\s+(?=[A-Z])", sentence):
-            said.extend(_clause(unmark(clause.strip()).rstrip(".")))
+            for one in _clause(unmark(clause.strip()).rstrip(".")):
+                if one.subject == _IT:
+                    one = Said(topic, one.facts)
+                elif one.subject != SELF:
+                    topic = one.subject
+                said.append(one)
     return said
 
 
@@ -127,6 +151,13 @@ def _clause(clause: str) -> list[Said]:
         clause = clause[: inline.start()].rstrip(" ,.")
         if not clause:
             return out
+    if (named := _NAMED_PAREN.match(clause)) and (facts := read_labelled(named["facts"])).any():
+        out.append(Said(_subject(named["subject"]), facts))
+    if its := _ITS_KPIS.match(clause):
+        kpis = [k for k in re.split(r",\s*|\s+and\s+", its["rest"]) if is_kpi_text(k)]
+        if kpis:
+            whose = _IT if its["whose"].lower() != "our" else SELF
+            return [*out, Said(whose, Facts(kpis=[k.strip() for k in kpis]))]
     for paren in _PAREN.findall(clause):
         if is_kpi_text(paren) and not re.search(r"\bby\b", paren):
             out.append(Said(SELF, Facts(kpis=[paren.strip()])))

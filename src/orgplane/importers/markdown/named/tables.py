@@ -1,7 +1,7 @@
 """Tables of a named document about how its groups work: on-call rotations and the
 group they are for (the one group their "Teams" cell names, or the group whose groups it
-names), escalation ladders, Team Topologies interactions and "Metric | Goal"
-tables of KPIs per group.
+names), escalation ladders, Team Topologies interactions, dependency matrices and
+"Metric | Goal" tables of KPIs per group.
 
 Imports ``document``, ``draft``, ``facts.blocks``, ``facts.oncall`` and ``named.base``.
 """
@@ -11,7 +11,12 @@ from __future__ import annotations
 from orgplane.importers.markdown.document import Table
 from orgplane.importers.markdown.draft import add_unique
 from orgplane.importers.markdown.facts.blocks import metric_table
-from orgplane.importers.markdown.facts.oncall import escalation_steps, interactions, rotations
+from orgplane.importers.markdown.facts.oncall import (
+    dependency_matrix,
+    escalation_steps,
+    interactions,
+    rotations,
+)
 from orgplane.importers.markdown.named.base import NamedBase
 from orgplane.importers.markdown.structure.outline import Node
 
@@ -48,6 +53,20 @@ class NamedTables(NamedBase):
                 self._rotations.append(rotation)
                 self.claim(line, "oncall", "org", rotation["name"])
             self.claim(table.line, "oncall", "org", " | ".join(table.header))
+            return
+        marks = dependency_matrix(table)
+        if marks is not None and all(
+            self._resolve(name, table.line, quiet=True) is not None
+            for name in {*(r for r, _, _ in marks), *(c for _, c, _ in marks)}
+        ):
+            self.outline.recognized("dependency matrix")
+            for first, second, line in marks:
+                node = self._resolve(first, line)
+                if node is not None:
+                    self._deps.append((node, second, "", "from", line))
+            for row in table.rows:
+                self.claim(row[0].line, "dependency", "org", " | ".join(c.text for c in row))
+            self.claim(table.line, "dependency", "org", " | ".join(table.header))
             return
         steps = escalation_steps(table)
         if steps is not None:

@@ -55,7 +55,7 @@ _FACT_COLUMNS: list[tuple[set[str], str]] = [
     ),
     ({"downstream", "consumer", "customer", "serve"}, "to"),
     ({"partner", "interface", "collaborate"}, "with"),
-    ({"owner", "lead", "manager", "head", "director", "em", "accountable"}, "lead"),
+    ({"owner", "lead", "manager", "head", "director", "em", "tl", "dri", "accountable"}, "lead"),
     (
         {
             "objective",

@@ -37,6 +37,8 @@ _SUFFIX = re.compile(
     re.I,
 )
 _CODE = re.compile(r"\s*\(\s*(?:code|id)\s*[:=]?\s*(?P<code>[A-Za-z0-9][\w.+-]{0,31})\s*\)", re.I)
+# "Commerce / Checkout", "Grid › Metering": a page path, the group last.
+_PATH = re.compile(r"\s+[/›»>]\s+")
 # "Pipelines (4 engineers)", "Search — 6 people": how many, not part of the name.
 _SIZE = re.compile(
     r"\s*(?:\(\s*(?P<a>\d+(?:\s*[-–]\s*\d+)?\s+(?:people|engineers|persons|members|FTEs?))\s*\)|"
@@ -125,11 +127,13 @@ class HeadingGroup:
     marked: bool = False  #: a kind word, code or team type says it is a group
     size: str = ""  #: "4 engineers" when the heading says how many
     facts: str = ""  #: "led by A. Name" when the heading says more than the name
+    path: list[str] = field(default_factory=list)  #: "Commerce / Checkout": the groups above
 
 
 def parse_heading(text: str) -> HeadingGroup:
     """ "3.1 Messaging" → Messaging; "Team: Billing (code BIL)" → Billing, team, BIL;
-    "Search (stream-aligned)" → Search, stream-aligned; "Billing Team" → Billing, team."""
+    "Search (stream-aligned)" → Search, stream-aligned; "Billing Team" → Billing, team;
+    "Commerce / Checkout" → Checkout under Commerce."""
     title = _DECORATION.sub("", " ".join(text.split())).strip()
     title = _NUMBER.sub("", title).strip()
     group = HeadingGroup(title)
@@ -155,6 +159,9 @@ def parse_heading(text: str) -> HeadingGroup:
         group.kind = group.kind or KIND_WORDS[suffix["kind"].lower()]
         group.marked = True
     group.name = _DECORATION.sub("", title).strip() or title
+    parts = _PATH.split(group.name)
+    if len(parts) > 1 and all(is_name(part) for part in parts):
+        group.path, group.name = parts[:-1], parts[-1]
     return group
 
 
@@ -245,6 +252,14 @@ def read_headings(
             node.kind = node.kind or "org"
             outline.orgs.append(node.name)
         nodes[id(section)] = node
+        above: Node | None = None
+        for written in pending.parsed.path:  # "Commerce / Checkout"
+            step = outline.node(written, heading.line, "headings")
+            step.pieces.append(Piece("named", written, heading.line))
+            outline.link(step, above, "headings", heading.line)
+            above = step
+        if above is not None:
+            outline.link(node, above, "headings", heading.line)
         up = parent_of.get(id(section))
         while up is not None and id(up) not in nodes:
             up = parent_of.get(id(up))

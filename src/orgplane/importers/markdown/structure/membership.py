@@ -1,7 +1,8 @@
 """Groups drawn by sentences: "The Lab Systems group has three teams: Instrument
 Integration, LIMS and Sample Tracking", "The Computation group consists of HPC Platform
 and Pipelines", "Billing and Payments belong to the Money division", "Search and Ads report into
-Discovery (led by A. Name)", "Search is part of Discovery".
+Discovery (led by A. Name)", "Search is part of Discovery", "Core Ledger is a shared
+platform team" (a group of its own).
 
 Imports ``structure.names``, ``structure.outline``, ``phrases.grammar`` and
 ``phrases.words``. A sentence draws groups only when it says they are groups (a kind
@@ -34,6 +35,8 @@ _UNDER = re.compile(
     rf"^(?P<child>.+?)\s+(?:is|are)\s+(?:a\s+)?part\s+of\s+(?:the\s+)?(?P<parent2>.+?)(?P<marked2>\s+{_KIND})?$",
     re.I,
 )
+# "Core Ledger is a shared platform team (lead: …) outside both divisions".
+_IS_A = re.compile(rf"^(?:the\s+)?(?P<name>.+?)\s+is\s+an?\s+(?:[\w-]+\s+){{0,3}}{_KIND}\b", re.I)
 _AFTER = re.compile(r"\s*\((?P<said>[^()]*)\)$")
 _PARTS = {"consists of", "is made up of", "comprises", "brings together"}
 
@@ -46,8 +49,11 @@ def _names(text: str) -> list[str]:
 
 
 def _sentence_groups(sentence: str, known: set[str]) -> tuple[str, list[str], str] | None:
-    """(parent, its groups, what a parenthesis after the parent says) a clause states."""
+    """(parent, its groups, what a parenthesis after the parent says) a clause states; the
+    parent is "" for a group the clause says is one, with no parent."""
     sentence = unmark(sentence.strip()).rstrip(".")
+    if (alone := _IS_A.match(sentence)) and is_name(alone["name"]):
+        return "", [alone["name"].strip()], ""
     said = ""
     if paren := _AFTER.search(sentence):  # "… report into Freight Products (led by H. Kim)"
         sentence, said = sentence[: paren.start()].rstrip(), paren["said"]
@@ -80,6 +86,11 @@ def read_membership(sentences: list[tuple[str, int]], outline: Outline, done: se
             continue
         done.add(index)
         outline.recognized("sentences")
+        if not found[0]:  # a group of its own
+            outline.node(found[1][0], line, "sentences").pieces.append(
+                Piece("named", found[1][0], line)
+            )
+            continue
         parent = outline.node(found[0], line, "sentences")
         parent.pieces.append(Piece("named", found[0], line))
         if found[2]:
