@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from orgplane.importers.service import import_paths
+from orgplane.model import Org
+from orgplane.spec.dumper import dump_spec, spec_files
 from tests.importers.scoring import THRESHOLDS, documents, score_document
 
 
@@ -32,3 +34,13 @@ def test_company_document_loses_no_line(path: Path) -> None:
     report = import_paths([path]).report
     assert report.uncovered() == {}
     assert report.structures[str(path)]
+
+
+@pytest.mark.parametrize("path", documents(), ids=lambda p: p.stem)
+def test_company_document_imports_to_the_same_bytes_every_time(path: Path) -> None:
+    first = import_paths([path]).org
+    assert spec_files(import_paths([path]).org) == spec_files(first)
+    assert dump_spec(import_paths([path, path]).org) == dump_spec(
+        first
+    )  # read twice: nothing added
+    Org.model_validate(first.model_dump())  # what is written is a valid org

@@ -43,6 +43,7 @@ __all__ = [
 MAX_BYTES = 64 * 1024 * 1024
 _TASK = re.compile(r"^\[([ xX])\]\s+")
 _PIPE = re.compile(r"(?<!\\)\|")
+_FRONT = re.compile(r"^(?:[\w.-]+\s*:|\s+\S|-\s)")
 # One parser for every document (markdown-it keeps no state between parses).
 _MD = markdown_parser()
 
@@ -301,14 +302,33 @@ class _Parser:
         return table
 
 
+def _front_matter(lines: list[str]) -> CodeBlock | None:
+    """A YAML front matter block ("---", "title: …" lines, "---") at the very start, as a
+    code block of info ``front-matter``: its lines are metadata, not Markdown."""
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:50], 2):
+        if line.strip() in ("---", "..."):
+            body = lines[1 : number - 1]
+            if body and all(_FRONT.match(x) or not x.strip() for x in body):
+                return CodeBlock("front-matter", "\n".join(body), 1, number)
+            return None
+    return None
+
+
 def parse_markdown(text: str, path: str = "<text>") -> Document:
     """Parse Markdown text into sections of blocks (never raises on any text)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     env: dict[str, Any] = {}
+    front = _front_matter(lines)
+    if front is not None:  # blank, so that markdown-it keeps every later line's number
+        text = "\n" * front.end_line + "\n".join(lines[front.end_line :])
     with paused_gc():
         tokens = _MD.parse(text, env)
         parsed = _Parser(tokens, lines, InlineReader(_MD, env)).blocks()
+    if front is not None:
+        parsed.insert(0, front)
     root = Section(None)
     stack: list[Section] = [root]
     for block in parsed:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from orgplane.importers.markdown.phrases.grammar import split_list
+from orgplane.importers.markdown.phrases.words import unmark
 
 __all__ = [
     "Facts",
@@ -26,11 +27,21 @@ __all__ = [
 _LABELS: list[tuple[str, str]] = [
     (r"eng(?:ineering)?\s+(?:lead|manager|director)", "lead"),
     (r"(?:tech(?:nical)?|team|squad|product|delivery)\s+lead", "lead"),
+    (
+        r"(?:tribe|division|department|group|area|domain|pillar|chapter|pod|crew|unit)\s+"
+        r"(?:lead|head|manager|director)",
+        "lead",
+    ),
     (r"(?:run|led|managed|owned|headed)\s+by", "lead"),
-    (r"owners?|leads?|managers?|director|head|em|accountable|chief", "lead"),
+    (
+        r"(?:head|lead|leader|manager|director)\s+of\s+(?:the\s+)?"
+        r"(?:division|department|tribe|group|team|squad|area|unit|engineering)",
+        "lead",
+    ),
+    (r"owners?|leads?|managers?|director|head|em|tl|dri|accountable|chief", "lead"),
     (r"contacts?|channel|slack|pager|paging|on-?call|email|e-mail|chat|support", "contact"),
     (r"success\s+metrics|key\s+results|kpis?|slos?|slis?|slas?|goals?|objectives?", "kpi"),
-    (r"okrs?|targets?|metrics|measures|measured\s+by", "kpi"),
+    (r"okrs?|targets?|metrics|measures|measured\s+by|kr\s*\d{0,2}|key\s+result\s*\d{0,2}", "kpi"),
     (r"depends\s+on|relies\s+on|builds\s+on|dependencies|upstream|needs|consumes", "from"),
     (r"downstream|consumers|provides\s+to|serves|customers", "to"),
     (r"partners?|works\s+with|collaborates\s+with|interfaces?(?:\s+with)?", "with"),
@@ -38,8 +49,11 @@ _LABELS: list[tuple[str, str]] = [
     (r"purpose|mission|description|about|scope|focus|charter|responsibilit(?:y|ies)", "about"),
     (r"size|people|headcount|members|engineers", "size"),
     (r"code|short\s+name|abbreviation", "code"),
+    (r"reports?\s+to|part\s+of|parent(?:\s+(?:team|group|org|unit))?|belongs\s+to", "parent"),
 ]
 _LABEL_WORDS = "|".join(f"(?:{words})" for words, _ in _LABELS)
+_PERIOD = re.compile(r"^(?:q[1-4]|h[12]|fy\s?\d{2,4}|\d{4})\s+(?=\w)", re.I)
+_LABEL_PATTERNS = [(re.compile(words, re.IGNORECASE), kind) for words, kind in _LABELS]
 # "Label: value" (colon) — or a verb label without one ("needs Identity for logins").
 _LABELLED = re.compile(rf"^\s*(?P<label>{_LABEL_WORDS})\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.S)
 _VERB = re.compile(
@@ -52,14 +66,21 @@ _SIZE = re.compile(
     r"^\s*\d+(?:\s*[-–]\s*\d+)?\s+(?:people|engineers|persons|members|FTEs?)\s*$", re.I
 )
 _COMPARATOR = re.compile(r"[≤≥<>=≈]|>=|<=|\b(?:at least|at most|under|below|above|over|within)\b")
-_SEPARATORS = re.compile(r"\s+[·•|]\s+|\s+—\s+(?=[A-Z][\w ]{1,30}:)")
+_SEPARATORS = re.compile(
+    rf"\s+[·•|]\s+|\s+—\s+(?=[A-Z][\w ]{{1,30}}:)|\s+/\s+(?=(?i:{_LABEL_WORDS})\s*:)"
+)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z])")
+_INITIAL = re.compile(r"(?:^|\s)(?:[A-Z]|Dr|Prof|Mr|Mrs|Ms|Mx|St|Jr|Sr|vs|e\.g|i\.e)\.$")
+# A title before a name is not part of it ("Dr. Ana Petrov").
+_HONORIFIC = re.compile(r"^(?:dr|prof|mr|mrs|ms|mx|sir|dame)\.?\s+(?=[A-Z])", re.I)
 
 
 def label_kind(label: str) -> str | None:
     """What a label introduces ("lead", "kpi", "from", …), or None."""
-    text = " ".join(label.strip().strip("*_:").split())
-    for words, kind in _LABELS:
-        if re.fullmatch(words, text, re.IGNORECASE):
+    text = " ".join(unmark(label.strip()).strip("*_:").split())
+    text = _PERIOD.sub("", text)  # "Q3 OKRs", "2025 goals", "H2 objectives"
+    for pattern, kind in _LABEL_PATTERNS:
+        if pattern.fullmatch(text):
             return kind
     return None
 
@@ -81,6 +102,8 @@ class Facts:
     runs: list[str] = field(default_factory=list)
     about: list[str] = field(default_factory=list)
     sizes: list[str] = field(default_factory=list)
+    #: The group it says this one is part of ("Part of: X", "Reports to: X"), as written.
+    parents: list[str] = field(default_factory=list)
     code: str = ""
     rest: list[str] = field(default_factory=list)  #: parts no label claimed
 
@@ -88,7 +111,17 @@ class Facts:
         return bool(self.leads or self.kpis or self.deps or self.contacts or self.runs)
 
     def extend(self, other: Facts) -> None:
-        for name in ("leads", "kpis", "deps", "contacts", "runs", "about", "sizes", "rest"):
+        for name in (
+            "leads",
+            "kpis",
+            "deps",
+            "contacts",
+            "runs",
+            "about",
+            "sizes",
+            "parents",
+            "rest",
+        ):
             mine, theirs = getattr(self, name), getattr(other, name)
             mine.extend(item for item in theirs if item not in mine)
         self.code = self.code or other.code
@@ -96,11 +129,23 @@ class Facts:
 
 def split_parts(text: str) -> list[str]:
     """A line of labelled facts in parts: "Owner: X · Needs: A, B" → two parts; "owner:
-    X; 5 people" (semicolons outside parentheses) → two parts."""
+    X; 5 people" (semicolons outside parentheses) → two parts; "owned by A. Targets: …"
+    (sentences; an initial such as "A. Name" ends none) → two parts."""
     parts: list[str] = []
     for piece in _SEPARATORS.split(text):
-        parts.extend(_semicolons(piece))
+        for sentence in _sentences(piece):
+            parts.extend(_semicolons(sentence))
     return parts
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if out and _INITIAL.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _semicolons(text: str) -> list[str]:
@@ -155,6 +200,7 @@ def _lead_names(value: str) -> list[str]:
     names = []
     for name in split_names(value):
         name = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip().strip("*_").rstrip(".")
+        name = _HONORIFIC.sub("", name)
         if name and name.lower() not in {"tbd", "tba", "n/a", "none", "vacant", "open", "-", "—"}:
             names.append(name)
     return names
@@ -171,6 +217,7 @@ def read_labelled(text: str, facts: Facts | None = None) -> Facts:
 
 
 def _part(part: str, facts: Facts, last: str) -> str:
+    part = unmark(part)
     found = _LABELLED.match(part) or _VERB.match(part)
     if found is None:
         if _SIZE.match(part):
@@ -207,6 +254,8 @@ def _part(part: str, facts: Facts, last: str) -> str:
         facts.sizes.append(value)
     elif kind == "code":
         facts.code = value.split()[0].strip("`*_")
+    elif kind == "parent":
+        facts.parents.append(value.strip().rstrip("."))
     return kind
 
 

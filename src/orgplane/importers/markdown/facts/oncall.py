@@ -1,6 +1,7 @@
 """Tables about how groups work rather than what they are: on-call rotations ("Rotation |
-Teams | Hours | Hand-off"), escalation ladders ("Level | Who | After") and Team
-Topologies interactions ("Team | Other team | Interaction").
+Teams | Hours | Hand-off"), escalation ladders ("Level | Who | After"), Team
+Topologies interactions ("Team | Other team | Interaction") and dependency matrices (a
+row per team, a column per team, ✓ where the row's team depends on the column's).
 
 Pure; imports ``importers.markdown.document``, ``structure.columns`` and ``phrases``.
 """
@@ -16,7 +17,7 @@ from orgplane.importers.markdown.phrases.grammar import slug, split_list
 from orgplane.importers.markdown.phrases.zones import find_zone
 from orgplane.importers.markdown.structure.columns import header_words
 
-__all__ = ["escalation_steps", "interactions", "rotations"]
+__all__ = ["dependency_matrix", "escalation_steps", "interactions", "rotations"]
 
 _MODES = {
     "x-as-a-service": "from",
@@ -30,16 +31,16 @@ _MODES = {
 }
 
 
-def _column(table: Table, *words: str) -> int | None:
+def _column(table: Table, *words: str, skip: int | None = None) -> int | None:
     for i, header in enumerate(table.header):
-        if header_words(header) & set(words):
+        if i != skip and header_words(header) & set(words):
             return i
     return None
 
 
 def rotations(table: Table) -> list[tuple[dict[str, Any], list[str], int]] | None:
     """Rotations of an on-call table as (rotation, the teams it covers, line)."""
-    name = _column(table, "rotation", "schedule", "shift")
+    name = _column(table, "rotation", "schedule", "shift", "rota", "roster")
     teams = _column(table, "team", "teams", "group", "squad", "covers", "scope")
     when = _column(table, "hour", "hours", "coverage", "when")
     handoff = _column(table, "hand", "handoff", "handover", "change")
@@ -74,9 +75,24 @@ def _minutes(text: str) -> int | None:
 
 def escalation_steps(table: Table) -> list[dict[str, Any]] | None:
     """The steps of an escalation table: who is paged from which minute on."""
-    who = _column(table, "who", "contact", "escalate", "role", "person", "team", "to")
-    after = _column(table, "after", "time", "when", "minute", "wait", "delay")
-    if (
+    after = _column(
+        table, "after", "time", "when", "minute", "wait", "delay", "acknowledged", "unacknowledged"
+    )
+    who = _column(
+        table,
+        "who",
+        "contact",
+        "escalate",
+        "role",
+        "person",
+        "team",
+        "to",
+        "page",
+        "notify",
+        skip=after,
+    )
+    # Rows per severity are alternatives, not the rungs of one ladder.
+    if _column(table, "severity", "sev", "priority", "impact") is not None or (
         who is None
         or after is None
         or (_column(table, "level", "step", "tier", "stage") is None and who == 0)
@@ -125,4 +141,24 @@ def interactions(table: Table) -> list[tuple[str, str, str, str, int]] | None:
                 row[0].line,
             )
         )
+    return out or None
+
+
+_MARKS = {"✓", "✔", "✔️", "✅", "☑", "☑️", "x", "●", "•", "yes", "y"}
+
+
+def dependency_matrix(table: Table) -> list[tuple[str, str, int]] | None:
+    """(team, the team it depends on, line) for each mark of a matrix whose columns after
+    the first are teams; None unless every filled cell is a mark and one is."""
+    if len(table.header) < 3:
+        return None
+    out: list[tuple[str, str, int]] = []
+    for row in table.rows:
+        for column, cell in enumerate(row[1:], 1):
+            mark = cell.text.strip().lower()
+            if not mark:
+                continue
+            if mark not in _MARKS:
+                return None
+            out.append((row[0].text.strip(), table.header[column].strip(), cell.line))
     return out or None

@@ -1,12 +1,15 @@
 """The vocabulary the phrase grammars share: counts written in digits or words, group
-kinds, and text with its Markdown emphasis removed.
+kinds, text with its Markdown emphasis removed, and text without the marks a wiki puts
+before a line (emoji, toggle arrows, bullet characters).
 
 Pure; stdlib only; imports nothing from orgplane.
 """
 
 from __future__ import annotations
 
-__all__ = ["COUNT", "KINDS", "count", "kind", "name_paren", "plain"]
+import unicodedata
+
+__all__ = ["COUNT", "KINDS", "count", "kind", "name_paren", "plain", "unmark"]
 
 _WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 COUNT = r"(\d{1,3}|" + "|".join(_WORDS) + r")"  #: a regex group: a count in digits or words
@@ -35,3 +38,24 @@ def name_paren(part: str) -> tuple[str, str]:
     if start <= 0 or not part.endswith(")"):
         return part, ""
     return part[:start].strip(), part[start + 1 : -1].strip()
+
+
+# Bullet characters that are punctuation, not symbols, in Unicode.
+_BULLETS = frozenset("•‣◦⁃∙·")
+
+
+def _is_mark(ch: str) -> bool:
+    if ch in _BULLETS or ch.isspace():
+        return True
+    category = unicodedata.category(ch)
+    # So: emoji, ▸ ▶ ►; Sk: emoji modifiers; Mn/Cf: variation selectors, joiners;
+    # arrows (→ ⇒ ➜) are Sm like ≥ and <, so they are taken by their code block.
+    return category in {"So", "Sk", "Mn", "Cf"} or 0x2190 <= ord(ch) <= 0x21FF
+
+
+def unmark(text: str) -> str:
+    """ "▸ **Flight Search**" → "**Flight Search**"; "👤 Lead: X" → "Lead: X"."""
+    start = 0
+    while start < len(text) and _is_mark(text[start]):
+        start += 1
+    return text[start:] if start else text

@@ -1,17 +1,24 @@
 """Groups drawn as one table with a row per team: "Division | Squad | Owner | Purpose |
 Systems | Objectives | Needs", in any order and wording; an empty cell in a parent
-column means "same as above".
+column, or one that says so ('"', "〃", "ditto", "same as above"), means "same as
+above". A plural level column that lists several groups in a cell ("Division | Head |
+Teams") gives the row's group its groups.
 
 Imports ``importers.markdown.document``, ``structure.columns`` (header words),
-``structure.outline`` and ``facts.blocks``. The rightmost level column is the group,
-the level columns left of it its parents; every other column is read by its header.
+``structure.outline``, ``structure.names``, ``phrases.grammar`` and ``facts.blocks``.
+The rightmost level column is the group, the level columns left of it its parents;
+every other column is read by its header, and "Metric | Target" columns make one KPI.
 """
 
 from __future__ import annotations
 
+import re
+
 from orgplane.importers.markdown.document import Table
-from orgplane.importers.markdown.facts.blocks import metric_table
+from orgplane.importers.markdown.facts.blocks import metric_columns, metric_table
+from orgplane.importers.markdown.phrases.grammar import split_list
 from orgplane.importers.markdown.structure.columns import header_words
+from orgplane.importers.markdown.structure.names import is_name
 from orgplane.importers.markdown.structure.outline import KIND_WORDS, Outline, Piece
 
 __all__ = ["column_facts", "group_columns", "read_group_table"]
@@ -48,7 +55,7 @@ _FACT_COLUMNS: list[tuple[set[str], str]] = [
     ),
     ({"downstream", "consumer", "customer", "serve"}, "to"),
     ({"partner", "interface", "collaborate"}, "with"),
-    ({"owner", "lead", "manager", "head", "director", "em", "accountable"}, "lead"),
+    ({"owner", "lead", "manager", "head", "director", "em", "tl", "dri", "accountable"}, "lead"),
     (
         {
             "objective",
@@ -62,6 +69,7 @@ _FACT_COLUMNS: list[tuple[set[str], str]] = [
             "okr",
             "success",
             "measure",
+            "result",
         },
         "kpi",
     ),
@@ -107,14 +115,42 @@ def group_columns(table: Table) -> list[int]:
     return levels
 
 
+#: A parent cell that says "same as above" ('"', "〃", "ditto", "same as above", "^").
+_DITTO = re.compile(r"^(?:[\"“”″〃'`^↑]+|ditto|do\.|(?:same\s+)?as\s+above|same)$", re.I)
+
+
+def _written(text: str) -> str:
+    text = text.strip()
+    return "" if _DITTO.match(text) else text
+
+
+def _child_lists(table: Table, column: int) -> bool:
+    """Whether a plural level column ("Teams") lists several groups in a cell: then a row
+    is about the group left of it, and the listed ones are its groups."""
+    if not table.header[column].strip().lower().endswith("s"):
+        return False
+    listed = [split_list(row[column].text) for row in table.rows if row[column].text.strip()]
+    return any(len(names) > 1 for names in listed) and all(
+        is_name(name) for names in listed for name in names
+    )
+
+
 def read_group_table(table: Table, outline: Outline) -> bool:
     """Nodes for the rows of a one-row-per-team table; False when it is not one."""
     levels = group_columns(table)
-    if not levels or (metric_table(table) is not None and len(levels) == 1 and levels[0] != 0):
+    kpi_columns = metric_columns(table)
+    if not levels or (kpi_columns is not None and len(levels) == 1 and levels[0] != 0):
         return False
     facts = {i: column_facts(h) for i, h in enumerate(table.header) if i not in levels}
     if not any(kind for kind in facts.values()) and len(levels) < 2:
         return False
+    children = None
+    if len(levels) >= 2 and _child_lists(table, levels[-1]):
+        children, levels = levels[-1], levels[:-1]
+    kpis: dict[int, str] = {}
+    if kpi_columns is not None:  # "Metric | Target | Period": one KPI of the three cells
+        kpis = {line: text for _, text, line in metric_table(table) or []}
+        facts = {i: kind for i, kind in facts.items() if i not in kpi_columns}
     group_column = levels[-1]
     empty = [row[0].line for row in table.rows if not row[group_column].text.strip()]
     if len(empty) * 2 > len(table.rows):
@@ -129,8 +165,9 @@ def read_group_table(table: Table, outline: Outline) -> bool:
     for row in table.rows:
         names: list[tuple[int, str]] = []
         for i in levels:
-            text = row[i].text.strip() or (above.get(i, "") if i != group_column else "")
-            if row[i].text.strip():
+            written = _written(row[i].text)
+            text = written or (above.get(i, "") if i != group_column else "")
+            if written:
                 above[i] = text
                 for deeper in levels:
                     if deeper > i:
@@ -150,10 +187,17 @@ def read_group_table(table: Table, outline: Outline) -> bool:
                     outline.problems.append((cell.line, "a row with no group: kept as a note"))
                     break
             continue
+        if children is not None:
+            for name in split_list(row[children].text):
+                child = outline.node(name, row[children].line, "table")
+                child.pieces.append(Piece("named", name, row[children].line))
+                outline.link(child, parent, "table", row[children].line)
         for i, kind in facts.items():
             cell = row[i]
             if cell.text.strip():
                 parent.pieces.append(
                     Piece("cell", (kind or "", table.header[i], cell.text), cell.line)
                 )
+        if row[0].line in kpis:
+            parent.pieces.append(Piece("cell", ("kpi", "", kpis[row[0].line]), row[0].line))
     return True

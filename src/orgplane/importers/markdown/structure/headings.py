@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 
 from orgplane.importers.markdown.document import Document, Section
 from orgplane.importers.markdown.facts.blocks import Found, facts_of_blocks, is_label_line
+from orgplane.importers.markdown.structure.names import is_name, split_inline_facts
 from orgplane.importers.markdown.structure.outline import KIND_WORDS, Node, Outline, Piece, name_key
 
-__all__ = ["NOT_GROUP_WORDS", "HeadingGroup", "not_a_group", "parse_heading", "read_headings"]
+__all__ = [
+    "NOT_GROUP_WORDS",
+    "HeadingGroup",
+    "check_levels",
+    "not_a_group",
+    "parse_heading",
+    "read_headings",
+]
 
 _DECORATION = re.compile(r"^[^\w(]+|[^\w)]+$")
 _NUMBER = re.compile(
@@ -29,6 +37,14 @@ _SUFFIX = re.compile(
     re.I,
 )
 _CODE = re.compile(r"\s*\(\s*(?:code|id)\s*[:=]?\s*(?P<code>[A-Za-z0-9][\w.+-]{0,31})\s*\)", re.I)
+# "Commerce / Checkout", "Grid › Metering": a page path, the group last.
+_PATH = re.compile(r"\s+[/›»>]\s+")
+# "Pipelines (4 engineers)", "Search — 6 people": how many, not part of the name.
+_SIZE = re.compile(
+    r"\s*(?:\(\s*(?P<a>\d+(?:\s*[-–]\s*\d+)?\s+(?:people|engineers|persons|members|FTEs?))\s*\)|"
+    r"[-–—·|]\s*(?P<b>\d+(?:\s*[-–]\s*\d+)?\s+(?:people|engineers|persons|members|FTEs?)))\s*$",
+    re.I,
+)
 _TOPOLOGY = re.compile(
     r"\s*\(\s*(?P<type>stream[- ]aligned|platform|enabling|complicated[- ]subsystem|"
     r"enabling team|platform team|stream[- ]aligned team)\s*\)",
@@ -69,7 +85,10 @@ NOT_GROUP_WORDS: list[tuple[str, str]] = [
         "it describes roles, not groups",
     ),
     (
-        r"structure|org(?:anization(?:al)?)? chart|team map|chart|tree|hierarchy|teams|squads|tribes|groups|departments|divisions|organization|org|our teams|team list",
+        r"structure|org(?:anization(?:al)?)? chart|team map|chart|tree|hierarchy|teams|squads|tribes|groups|departments|divisions|organization|org|our teams|team list|"
+        r"who'?s who|who we are|how (?:we|the org|engineering|the team) (?:is|are) (?:organi[sz]ed|structured)|"
+        r"(?:org(?:anization)?|team) (?:structure|overview|directory)|"
+        r"(?:teams|squads|groups|tribes|divisions|departments)\b.*",
         "it lists groups",
     ),
     (r"table of contents|contents|toc|index|invocation|usage", "it is navigation"),
@@ -106,14 +125,24 @@ class HeadingGroup:
     kind: str = ""
     code: str = ""
     marked: bool = False  #: a kind word, code or team type says it is a group
+    size: str = ""  #: "4 engineers" when the heading says how many
+    facts: str = ""  #: "led by A. Name" when the heading says more than the name
+    path: list[str] = field(default_factory=list)  #: "Commerce / Checkout": the groups above
 
 
 def parse_heading(text: str) -> HeadingGroup:
     """ "3.1 Messaging" → Messaging; "Team: Billing (code BIL)" → Billing, team, BIL;
-    "Search (stream-aligned)" → Search, stream-aligned; "Billing Team" → Billing, team."""
-    title = _DECORATION.sub("", text.strip()).strip()
+    "Search (stream-aligned)" → Search, stream-aligned; "Billing Team" → Billing, team;
+    "Commerce / Checkout" → Checkout under Commerce."""
+    title = _DECORATION.sub("", " ".join(text.split())).strip()
     title = _NUMBER.sub("", title).strip()
     group = HeadingGroup(title)
+    name, facts = split_inline_facts(title)
+    if facts and is_name(name):  # "Site Portal — led by A. Name", "Edge (lead: A. Name)"
+        title, group.facts, group.marked = name, facts, True
+    if size := _SIZE.search(title):
+        group.size = size["a"] or size["b"]
+        title = title[: size.start()].strip()
     if code := _CODE.search(title):
         group.code, group.marked = code["code"], True
         title = (title[: code.start()] + title[code.end() :]).strip()
@@ -130,6 +159,9 @@ def parse_heading(text: str) -> HeadingGroup:
         group.kind = group.kind or KIND_WORDS[suffix["kind"].lower()]
         group.marked = True
     group.name = _DECORATION.sub("", title).strip() or title
+    parts = _PATH.split(group.name)
+    if len(parts) > 1 and all(is_name(part) for part in parts):
+        group.path, group.name = parts[:-1], parts[-1]
     return group
 
 
@@ -142,8 +174,8 @@ class _Candidate:
     group: bool = False
 
 
-def _facts_of(section: Section) -> tuple[list[Found], list[Section]]:
-    found, _ = facts_of_blocks(section.blocks)
+def _facts_of(section: Section, consumed: set[int]) -> tuple[list[Found], list[Section]]:
+    found, _ = facts_of_blocks([b for b in section.blocks if id(b) not in consumed])
     facts_sections = []
     for child in section.children:
         heading = child.heading
@@ -155,9 +187,12 @@ def _facts_of(section: Section) -> tuple[list[Found], list[Section]]:
     return found, facts_sections
 
 
-def read_headings(doc: Document, outline: Outline, known: set[str]) -> dict[int, Node]:
+def read_headings(
+    doc: Document, outline: Outline, known: set[str], consumed: set[int]
+) -> dict[int, Node]:
     """Group nodes for headings, keyed by ``id(section)``; ``known`` are the names other
-    shapes of the document drew."""
+    shapes of the document drew, ``consumed`` the ids of the blocks they drew them in
+    (what those blocks say is about their groups, not the heading's)."""
     sections = [s for s in doc.sections() if s.heading is not None]
     parent_of = {id(child): s for s in doc.sections() for child in s.children}
     h1 = [s for s in sections if s.heading is not None and s.heading.level == 1]
@@ -174,10 +209,10 @@ def read_headings(doc: Document, outline: Outline, known: set[str]) -> dict[int,
         if why is not None or not parsed.name:
             outline.skipped.append((heading.line, heading.text, why or "it has no name"))
             continue
-        found, facts_sections = _facts_of(section)
+        found, facts_sections = _facts_of(section, consumed)
         facts_ids.update(id(s) for s in facts_sections)
         candidate = _Candidate(section, parsed, found, facts_sections)
-        own = any(f.subject == "" and (f.facts.any()) for f in found)
+        own = any(f.subject == "" and (f.facts.any() or f.facts.parents) for f in found)
         candidate.group = parsed.marked or own or name_key(parsed.name) in known
         candidates[id(section)] = candidate
     # A heading with groups under it is a group too (a division over its teams) — or, at
@@ -209,23 +244,44 @@ def read_headings(doc: Document, outline: Outline, known: set[str]) -> dict[int,
         node = outline.node(pending.parsed.name, heading.line, "headings", pending.parsed.kind)
         node.code = node.code or pending.parsed.code
         node.pieces.append(Piece("section", (section, pending.facts_sections), heading.line))
+        if pending.parsed.facts:
+            node.pieces.append(Piece("text", pending.parsed.facts, heading.line))
+        if pending.parsed.size:
+            node.pieces.append(Piece("text", f"size: {pending.parsed.size}", heading.line))
         if heading.level == 1 and len(h1) > 1:
             node.kind = node.kind or "org"
             outline.orgs.append(node.name)
         nodes[id(section)] = node
+        above: Node | None = None
+        for written in pending.parsed.path:  # "Commerce / Checkout"
+            step = outline.node(written, heading.line, "headings")
+            step.pieces.append(Piece("named", written, heading.line))
+            outline.link(step, above, "headings", heading.line)
+            above = step
+        if above is not None:
+            outline.link(node, above, "headings", heading.line)
         up = parent_of.get(id(section))
         while up is not None and id(up) not in nodes:
             up = parent_of.get(id(up))
         if up is not None:
             outline.link(node, nodes[id(up)], "headings", heading.line)
+        for said in pending.found:
+            for written in said.facts.parents if said.subject == "" else []:
+                # "Reports to: X" may name a person: only a group some shape drew counts.
+                parent = outline.nodes.get(name_key(written))
+                if parent is not None:
+                    outline.link(node, parent, "headings", said.line)
     if nodes:
         outline.recognized("headings")
-        _check_levels(sections, nodes, outline)
+
     return nodes
 
 
-def _check_levels(sections: list[Section], nodes: dict[int, Node], outline: Outline) -> None:
-    """Sibling groups at different heading levels, or a level skipped: a problem to look at."""
+def check_levels(doc: Document, nodes: dict[int, Node], outline: Outline) -> None:
+    """Sibling groups at different heading levels, or a level skipped: a problem to look at.
+    Run once every shape has placed its groups (a table under a heading nests them)."""
+    sections = [s for s in doc.sections() if s.heading is not None]
+    section_of = {id(nodes[id(s)]): s for s in reversed(sections) if id(s) in nodes}
     by_depth: dict[int, set[int]] = {}
     for section in sections:
         node = nodes.get(id(section))
@@ -235,7 +291,7 @@ def _check_levels(sections: list[Section], nodes: dict[int, Node], outline: Outl
         by_depth.setdefault(node.depth(), set()).add(level)
         parent = node.parent
         if parent is not None:
-            parent_section = next((s for s in sections if nodes.get(id(s)) is parent), None)
+            parent_section = section_of.get(id(parent))
             if (
                 parent_section is not None
                 and parent_section.heading is not None

@@ -50,18 +50,20 @@ def is_name(text: str) -> bool:
 
 
 _TRAILING_PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<facts>[^()]*(?:\([^()]*\)[^()]*)*)\)\s*$")
+_BY = r"(?:led|run|owned|managed|headed)\s+by\s"
 _DASH_REST = re.compile(r"^(?P<name>[^—–:]+?)\s+[—–]\s+(?P<rest>\S.*)$")
 
 
 def split_inline_facts(text: str) -> tuple[str, str]:
     """ "Edge (owner: A. Name; 5 people)" → ("Edge", "owner: A. Name; 5 people");
-    "Claims  (lead: X)" the same; "Edge — owner: X" → ("Edge", "owner: X")."""
+    "Claims  (lead: X)" the same; "Edge — owner: X" → ("Edge", "owner: X"); "Site
+    Portal — led by A. Name" → ("Site Portal", "led by A. Name")."""
     found = _TRAILING_PAREN.match(text.strip())
     if (found and ":" in found["facts"]) or (
-        found and re.search(r"\bpeople\b|\bneeds\b", found["facts"])
+        found and re.search(r"\bpeople\b|\bneeds\b|^" + _BY, found["facts"])
     ):
         return found["name"].strip(), found["facts"].strip()
     dash = _DASH_REST.match(text.strip())
-    if dash and ":" in dash["rest"]:
+    if dash and (":" in dash["rest"] or re.match(_BY, dash["rest"])):
         return dash["name"].strip(), dash["rest"].strip()
     return text.strip(), ""
