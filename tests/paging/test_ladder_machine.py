@@ -97,7 +97,7 @@ class LadderMachine(RuleBasedStateMachine):
 
     def _next_due(self) -> datetime | None:
         with Session(self.db) as session:
-            engine_due = timers.next_due_at(session)
+            engine_due = timers.next_due_at(session, now=self.clock())
         dues = [due for due in (engine_due, self.model.next_due()) if due is not None]
         return min(dues, default=None)
 
