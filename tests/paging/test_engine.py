@@ -3,19 +3,26 @@ when, through which contact method, and what an acknowledgement stops."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import copy
+from datetime import datetime, timedelta
+from typing import Any, cast
 
+import httpx
 import pytest
 from sqlalchemy import Engine as SqlEngine
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from orgplane.errors import AuthenticationError, ConflictError, SignedLinkError
-from orgplane.integrations.channels import DeliveryError
+from orgplane.integrations.channels import Channels, DeliveryError, Notice, WebhookChannel
+from orgplane.services import notifying
 from orgplane.services import pages as page_service
+from orgplane.services.engine import Engine
+from orgplane.store import begin_write as store_begin_write
 from orgplane.store import overrides, pages
 from orgplane.store.paging_tables import TimerRow
-from tests.paging.engine_kit import FakeClock, Recorder, apply_org, make_engine
+from tests.paging.engine_kit import ORG, FakeClock, Recorder, apply_org, make_engine
+from tests.paging.receiver import Receiver
 
 
 def _open(
@@ -224,6 +231,71 @@ def test_a_worker_that_lost_its_claim_changes_nothing(engine: SqlEngine) -> None
     with Session(engine) as session:
         (again,) = pages.notifications_of(session, page_id)
     assert again.status == "sent"
+
+
+def test_a_delivery_that_got_no_answer_is_sent_again_marked(engine: SqlEngine) -> None:
+    """The receiver has the notice but answers after the channel gave up waiting: the
+    retry repeats it, so it is marked "possible repeat" (a regression: it was not, and a
+    receiver slower than the time-out got the same page twice, unmarked)."""
+    receiver = Receiver(mute_for=1.0)
+    base = receiver.start()
+    org: dict[str, Any] = copy.deepcopy(ORG)
+    for person in cast("list[dict[str, Any]]", org["people"]):
+        if person["id"] == "ana":
+            person["contacts"] = [f"{base}/mute/ana"]
+    apply_org(engine, org)
+    clock = FakeClock()
+    with httpx.Client(timeout=0.3) as client:
+        worker = Engine(
+            session_factory=lambda: Session(engine),
+            channels=Channels({"webhook": WebhookChannel(client)}),
+            secret="s" * 32,
+            public_url="http://orgplane.test",
+            clock=clock,
+            backoff=timedelta(seconds=2),
+        )
+        page_id = _open(engine, clock)
+        _drain(worker)  # the receiver has it; its answer comes too late
+        clock.advance(seconds=2)
+        _drain(worker)
+    receiver.stop()
+    with Session(engine) as session:
+        (note,) = pages.notifications_of(session, page_id)
+        texts = [event.text for event in pages.events_of(session, page_id)]
+    got = [(a.key, a.body["possible_repeat"]) for a in receiver.snapshot()]
+    assert got == [(note.id, False), (note.id, True)]
+    assert (note.status, note.attempts, note.possible_repeat) == ("sent", 2, True)
+    assert "Notified ana by webhook (possible repeat)." in texts
+
+
+def test_a_notification_is_sent_under_a_live_lease_after_a_long_wait_for_the_lock(
+    engine: SqlEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking the write lock may take longer than the lease (other writers hold it): the
+    lease the provider is called under still runs from when "sending" committed. (A
+    regression: it ran from before the wait, so it could have run out before the call,
+    and another worker could send the same notification at the same time.)"""
+    apply_org(engine)
+    clock = FakeClock()
+    lease = timedelta(seconds=5)
+    leases_at_send: list[tuple[datetime | None, datetime]] = []
+
+    def slow_lock(session: Session) -> None:
+        clock.advance(seconds=6)  # the wait for the lock, longer than the lease
+        store_begin_write(session)
+
+    def look(notice: Notice, _address: str) -> None:
+        with Session(engine) as session:
+            until = session.scalar(select(TimerRow.lease_until).where(TimerRow.ref == notice.key))
+        leases_at_send.append((until, clock()))
+
+    worker = make_engine(engine, clock, Recorder(before=look), lease=lease)
+    _open(engine, clock)
+    monkeypatch.setattr(notifying, "begin_write", slow_lock)
+    _drain(worker)
+    ((until, at),) = leases_at_send
+    assert until is not None
+    assert until > at
 
 
 def test_ack_links_are_signed_per_page_and_person_and_expire() -> None:

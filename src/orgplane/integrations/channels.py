@@ -46,12 +46,22 @@ TIMEOUT_SECONDS = 5.0
 
 class DeliveryError(Exception):
     """A notice was not delivered; ``retryable`` says whether trying again may help,
-    ``retry_after`` how many seconds the receiver asked to wait first (if it said)."""
+    ``retry_after`` how many seconds the receiver asked to wait first (if it said),
+    ``maybe_delivered`` whether the receiver may have it anyway (the request went out
+    and no answer came back): sending it again may repeat it."""
 
-    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        maybe_delivered: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+        self.maybe_delivered = maybe_delivered
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
@@ -119,9 +129,17 @@ class Channel(Protocol):
 def _post(client: httpx.Client, url: str, body: Mapping[str, Any], key: str) -> None:
     try:
         response = client.post(url, json=body, headers={"Idempotency-Key": key})
-    except httpx.TimeoutException:
+    except httpx.TimeoutException as exc:
         waited = client.timeout.read or TIMEOUT_SECONDS
-        raise DeliveryError(f"no answer within {waited:g} s", retryable=True) from None
+        # A read timeout: the request went out, the answer did not come.
+        sent = isinstance(exc, httpx.ReadTimeout)
+        raise DeliveryError(
+            f"no answer within {waited:g} s", retryable=True, maybe_delivered=sent
+        ) from None
+    except (httpx.ReadError, httpx.RemoteProtocolError) as exc:  # closed before answering
+        raise DeliveryError(
+            f"{type(exc).__name__}: {exc}", retryable=True, maybe_delivered=True
+        ) from None
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True) from None
     if response.is_success:

@@ -163,10 +163,12 @@ class Notifier:
     # -- phase one --------------------------------------------------------------------
 
     def _begin(self, session: Session, batch: list[ClaimedTimer]) -> list[_Sending]:
-        now = self.clock()
         begin_write(session)
         notes = notifications.get_notifications(session, [timer.ref for timer in batch])
         locked = pages.lock_pages(session, [note.page_id for note in notes.values()])
+        # The clock is read once the locks are held (waiting for them may take a while):
+        # the lease extended here runs from the moment "sending" commits, not from before.
+        now = self.clock()
         held = timers.extend_leases(session, batch, until=now + self.lease)
         self.stats.lost_claims += len(batch) - len(held)
         changes: list[tuple[str, str, dict[str, Any]]] = []
@@ -273,9 +275,7 @@ class Notifier:
                 if not timers.postpone(session, item.timer, due_at=now + delay):
                     self.stats.lost_claims += 1
                     continue
-                changes.append(
-                    (note.id, "sending", {"status": "pending", "last_error": str(error)})
-                )
+                changes.append((note.id, "sending", {"status": "pending", **_failure(note, error)}))
                 writes.event(
                     page.id,
                     "delivery-retry",
@@ -297,7 +297,7 @@ class Notifier:
                     {"notification": note.id, "possible_repeat": note.possible_repeat},
                 )
                 continue
-            changes.append((note.id, "sending", {"status": "failed", "last_error": str(error)}))
+            changes.append((note.id, "sending", {"status": "failed", **_failure(note, error)}))
             writes.event(
                 page.id,
                 "delivery-failed",
@@ -318,3 +318,10 @@ class Notifier:
         notifications.update_notifications(session, changes)
         writes.flush(session)
         session.commit()
+
+
+def _failure(note: NotificationView, error: DeliveryError | None) -> dict[str, Any]:
+    """What a failed attempt records: its error and, when the attempt went out and got
+    no answer (so it may have arrived), that the next attempt may be a repeat."""
+    maybe = error is not None and error.maybe_delivered
+    return {"last_error": str(error), "possible_repeat": note.possible_repeat or maybe}
