@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from orgplane.store import pages
 from orgplane.store.pages import NotificationView, PageView
 from orgplane.store.paging_tables import PageEventRow, PageRow, TimerRow
-from tests.paging.chaos_kit import FINAL_PATH, LADDER_PEOPLE, ROUNDS, Arrival
+from tests.paging.chaos_kit import FINAL_PATH, LADDER_PEOPLE, ROUNDS
+from tests.paging.receiver import Arrival
 
 __all__ = ["AckRecord", "Outcome", "check", "read_outcome", "summary"]
 

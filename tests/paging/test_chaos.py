@@ -36,8 +36,9 @@ from sqlalchemy.orm import Session
 from orgplane.services import pages as page_service
 from orgplane.store.paging_tables import NotificationRow, PageEventRow
 from tests.paging.chaos_checks import AckRecord, check, read_outcome, summary, unsettled
-from tests.paging.chaos_kit import ForkServer, Receiver, WorkerPool, chaos_org
+from tests.paging.chaos_kit import ForkServer, WorkerPool, chaos_org
 from tests.paging.engine_kit import apply_org
+from tests.paging.receiver import Receiver
 
 pytestmark = pytest.mark.chaos
 
