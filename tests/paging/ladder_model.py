@@ -10,7 +10,10 @@ compares. The org is ``MACHINE_ORG`` (engine_kit's, with the ladder below): the 
 - A rung's targets become people at that instant (a person once per rung, in order); each
   person with a contact method gets a notification by their first method, due at once.
 - A notification whose address fails is tried again after 2 s, then 4 s (three attempts
-  in all) when the failure may pass, else at once by the person's next method.
+  in all) when the failure may pass ("down"), else at once by the person's next method
+  ("gone"). An address that takes the notification but never answers ("mute": the
+  channel's time-out) fails the same way as "down", but the person may have it already:
+  every later attempt of that notification is marked "possible repeat".
 - An acknowledgement or a resolution cancels the rung to come and every notification
   not sent yet; the last rung of the last round leaves the page open, its ladder done.
 """
@@ -123,6 +126,7 @@ class Note:
     due: datetime
     status: str = "pending"
     attempts: int = 0
+    repeat: bool = False
 
     @property
     def identity(self) -> tuple[str, str, int, int, int]:
@@ -132,7 +136,8 @@ class Note:
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """One call of a channel: for whom, which rung and round, which of their methods,
-    when, and whether it got through."""
+    when, how it went ("delivered", or the address's failure: "down", "gone", "mute"),
+    and whether the notice was marked "possible repeat"."""
 
     page: str
     person: str
@@ -141,7 +146,8 @@ class Attempt:
     method: int
     address: str
     at: datetime
-    delivered: bool
+    outcome: str
+    repeat: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +165,8 @@ class Model:
     pages: dict[str, Page] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
-    #: Failing addresses: whether trying again may help.
-    failing: dict[str, bool] = field(default_factory=dict)
+    #: Failing addresses, and how: "down", "gone" or "mute".
+    failing: dict[str, str] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
     fired: list[Fired] = field(default_factory=list)
     #: Rungs that fired after their instant (the engines were away), and rungs whose
@@ -253,12 +259,15 @@ class Model:
     def _attempt(self, note: Note, now: datetime) -> None:
         address = CONTACTS[note.person][note.method]
         note.attempts += 1
-        delivered = address not in self.failing
-        self.attempts.append(Attempt(*note.identity, address=address, at=now, delivered=delivered))
-        if delivered:
+        failure = self.failing.get(address)
+        self.attempts.append(
+            Attempt(*note.identity, address, now, failure or "delivered", note.repeat)
+        )
+        if failure is None:
             note.status = "sent"
             return
-        if self.failing[address] and note.attempts < MAX_ATTEMPTS:
+        note.repeat = note.repeat or failure == "mute"
+        if failure != "gone" and note.attempts < MAX_ATTEMPTS:
             note.due = now + BACKOFF * 2 ** (note.attempts - 1)
             return
         note.status = "failed"
@@ -274,6 +283,7 @@ class Model:
         notes, pages = self.notes, self.pages.values()
         taken = {
             "a call failed and was tried again": any(n.attempts >= 2 for n in notes),
+            "a notice was marked a possible repeat": any(a.repeat for a in self.attempts),
             "a method was given up": any(n.status == "failed" for n in notes),
             "a person's next method was used": any(n.method >= 1 for n in notes),
             "an override changed who was paged": any(

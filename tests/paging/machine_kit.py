@@ -24,22 +24,28 @@ Identity = tuple[str, str, int, int, int]  # page, person, rung, round, method
 
 
 class TimedRecorder(Recorder):
-    """engine_kit's recorder, noting every call: its key, address, the fake clock's
-    instant, and whether it got through."""
+    """engine_kit's recorder, noting every call (its key, address, the fake clock's
+    instant, how it went, and the notice's "possible repeat" mark), with three ways
+    for an address to fail: ``down`` (not delivered, it may pass), ``gone`` (for good),
+    ``mute`` (delivered, but no answer comes: what a webhook channel's time-out is)."""
 
     def __init__(self, clock: FakeClock) -> None:
         super().__init__()
         self.clock = clock
-        self.calls: list[tuple[str, str, datetime, bool]] = []
+        self.calls: list[tuple[str, str, datetime, str, bool]] = []
+        self.failing: dict[str, str] = {}
 
     def send(self, notice: Notice, address: str) -> None:
-        call = (notice.key, address, self.clock())
-        try:
-            super().send(notice, address)
-        except DeliveryError:
-            self.calls.append((*call, False))
-            raise
-        self.calls.append((*call, True))
+        failure = self.failing.get(address)
+        self.calls.append(
+            (notice.key, address, self.clock(), failure or "delivered", notice.possible_repeat)
+        )
+        if failure == "mute":
+            self.sent.append((address, notice))
+            raise DeliveryError("no answer within 5 s", retryable=True, maybe_delivered=True)
+        if failure is not None:
+            raise DeliveryError(failure, retryable=failure == "down")
+        super().send(notice, address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +84,8 @@ def what_the_engine_did(db: Engine, recorder: TimedRecorder) -> EngineDid:
         ]
     return EngineDid(
         calls=[
-            Attempt(*notes[key], address=address, at=at, delivered=ok)
-            for key, address, at, ok in recorder.calls
+            Attempt(*notes[key], address, at, outcome, repeat)
+            for key, address, at, outcome, repeat in recorder.calls
         ],
         fired=[
             Fired(page_id, data["rung"], data["round"], at, tuple(data["people"]))

@@ -3,19 +3,24 @@ when, through which contact method, and what an acknowledgement stops."""
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
+from typing import Any, cast
 
+import httpx
 import pytest
 from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from orgplane.errors import AuthenticationError, ConflictError
-from orgplane.integrations.channels import DeliveryError
+from orgplane.integrations.channels import Channels, DeliveryError, WebhookChannel
 from orgplane.services import pages as page_service
+from orgplane.services.engine import Engine
 from orgplane.store import overrides, pages
 from orgplane.store.paging_tables import TimerRow
-from tests.paging.engine_kit import FakeClock, Recorder, apply_org, make_engine
+from tests.paging.engine_kit import ORG, FakeClock, Recorder, apply_org, make_engine
+from tests.paging.receiver import Receiver
 
 
 def _open(
@@ -224,6 +229,41 @@ def test_a_worker_that_lost_its_claim_changes_nothing(engine: SqlEngine) -> None
     with Session(engine) as session:
         (again,) = pages.notifications_of(session, page_id)
     assert again.status == "sent"
+
+
+def test_a_delivery_that_got_no_answer_is_sent_again_marked(engine: SqlEngine) -> None:
+    """The receiver has the notice but answers after the channel gave up waiting: the
+    retry repeats it, so it is marked "possible repeat" (a regression: it was not, and a
+    receiver slower than the time-out got the same page twice, unmarked)."""
+    receiver = Receiver(mute_for=1.0)
+    base = receiver.start()
+    org: dict[str, Any] = copy.deepcopy(ORG)
+    for person in cast("list[dict[str, Any]]", org["people"]):
+        if person["id"] == "ana":
+            person["contacts"] = [f"{base}/mute/ana"]
+    apply_org(engine, org)
+    clock = FakeClock()
+    with httpx.Client(timeout=0.3) as client:
+        worker = Engine(
+            session_factory=lambda: Session(engine),
+            channels=Channels({"webhook": WebhookChannel(client)}),
+            secret="s" * 32,
+            public_url="http://orgplane.test",
+            clock=clock,
+            backoff=timedelta(seconds=2),
+        )
+        page_id = _open(engine, clock)
+        _drain(worker)  # the receiver has it; its answer comes too late
+        clock.advance(seconds=2)
+        _drain(worker)
+    receiver.stop()
+    with Session(engine) as session:
+        (note,) = pages.notifications_of(session, page_id)
+        texts = [event.text for event in pages.events_of(session, page_id)]
+    got = [(a.key, a.body["possible_repeat"]) for a in receiver.snapshot()]
+    assert got == [(note.id, False), (note.id, True)]
+    assert (note.status, note.attempts, note.possible_repeat) == ("sent", 2, True)
+    assert "Notified ana by webhook (possible repeat)." in texts
 
 
 def test_ack_links_are_signed_per_page_and_person_and_expire() -> None:

@@ -40,7 +40,6 @@ from hypothesis.stateful import (
 from sqlalchemy.orm import Session
 
 from orgplane.errors import ConflictError
-from orgplane.integrations.channels import DeliveryError
 from orgplane.services import overrides as override_service
 from orgplane.services import pages as page_service
 from orgplane.store import create_engine, timers
@@ -49,6 +48,8 @@ from tests.paging.ladder_model import CONTACTS, Ladder, Model, Override, machine
 from tests.paging.machine_kit import TimedRecorder, diff, what_the_engine_did
 
 ADDRESSES = sorted(address for methods in CONTACTS.values() for address in methods)
+#: How an address fails (``machine_kit.TimedRecorder``).
+FAILURES = st.sampled_from(["down", "gone", "mute"])
 START = FakeClock().now
 
 
@@ -102,17 +103,17 @@ class LadderMachine(RuleBasedStateMachine):
         return min(dues, default=None)
 
     @initialize(
-        failing=st.dictionaries(st.sampled_from(ADDRESSES), st.booleans(), max_size=3),
+        failing=st.dictionaries(st.sampled_from(ADDRESSES), FAILURES, max_size=3),
         overrides=st.lists(
             st.tuples(st.sampled_from(sorted(CONTACTS)), st.integers(0, 30), st.integers(5, 60)),
             max_size=2,
         ),
     )
-    def start(self, failing: dict[str, bool], overrides: list[tuple[str, int, int]]) -> None:
+    def start(self, failing: dict[str, str], overrides: list[tuple[str, int, int]]) -> None:
         """Some addresses fail from the start (for a while, or for good), and someone
         may be on call instead of ana for a while."""
-        for address, retryable in failing.items():
-            self.fail_address(address, retryable)
+        for address, how in failing.items():
+            self.fail_address(address, how)
         for person, start, length in overrides:
             self.add_override(person, start, length)
         self._run_due()
@@ -184,16 +185,16 @@ class LadderMachine(RuleBasedStateMachine):
         apply_org(self.db, machine_org(repeat))
         self.model.ladder = Ladder(repeat=repeat)
 
-    @rule(address=st.sampled_from(ADDRESSES), retryable=st.booleans())
-    def fail_address(self, address: str, retryable: bool) -> None:
-        self.recorder.fail[address] = DeliveryError("down", retryable=retryable)
-        self.model.failing[address] = retryable
+    @rule(address=st.sampled_from(ADDRESSES), how=FAILURES)
+    def fail_address(self, address: str, how: str) -> None:
+        self.recorder.failing[address] = how
+        self.model.failing[address] = how
 
     @precondition(lambda self: self.model.failing)
     @rule(data=st.data())
     def recover_address(self, data: st.DataObject) -> None:
         address = data.draw(st.sampled_from(sorted(self.model.failing)))
-        del self.recorder.fail[address]
+        del self.recorder.failing[address]
         del self.model.failing[address]
 
     @rule(

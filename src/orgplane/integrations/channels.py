@@ -4,7 +4,8 @@ incoming webhooks, and e-mail over SMTP, behind one port.
 Imports httpx, the standard library's ``smtplib`` and ``email``, and ``settings``. Each
 channel sends one ``Notice`` to one address and either returns or raises
 ``DeliveryError``, saying whether trying again may help (a 429, a 5xx, a timeout, a
-refused connection) or not (a 4xx, a malformed address). Every request carries the
+refused connection) or not (a 4xx, a malformed address), and whether the receiver may
+have the notice all the same (the request went out and no answer came back). Every request carries the
 notice's ``key``: as the ``Idempotency-Key`` header of webhooks and as the e-mail's
 ``Message-ID``, so a receiver can drop a repeat.
 """
@@ -42,11 +43,14 @@ TIMEOUT_SECONDS = 5.0
 
 
 class DeliveryError(Exception):
-    """A notice was not delivered; ``retryable`` says whether trying again may help."""
+    """A notice was not delivered; ``retryable`` says whether trying again may help,
+    ``maybe_delivered`` whether the receiver may have it anyway (it was sent, and the
+    answer never came): sending it again may repeat it."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, maybe_delivered: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.maybe_delivered = maybe_delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +101,16 @@ class Channel(Protocol):
 def _post(client: httpx.Client, url: str, body: Mapping[str, Any], key: str) -> None:
     try:
         response = client.post(url, json=body, headers={"Idempotency-Key": key})
+    except httpx.ReadTimeout:  # the request went out; the answer did not come
+        raise DeliveryError(
+            f"no answer within {TIMEOUT_SECONDS:g} s", retryable=True, maybe_delivered=True
+        ) from None
     except httpx.TimeoutException:
         raise DeliveryError(f"no answer within {TIMEOUT_SECONDS:g} s", retryable=True) from None
+    except (httpx.ReadError, httpx.RemoteProtocolError) as exc:  # closed before answering
+        raise DeliveryError(
+            f"{type(exc).__name__}: {exc}", retryable=True, maybe_delivered=True
+        ) from None
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True) from None
     if response.is_success:

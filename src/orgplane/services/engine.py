@@ -18,7 +18,8 @@ Two kinds of timers:
   for this); phase two calls the provider with the notification's id as idempotency
   key; phase three commits ``sent``, or a retry with backoff, or ``failed`` and the
   person's next contact method. A notification found ``sending`` (its worker died
-  between phases one and three) is sent again, marked "possible repeat".
+  between phases one and three) is sent again, marked "possible repeat"; so is one
+  whose last attempt went out and got no answer (``DeliveryError.maybe_delivered``).
 """
 
 from __future__ import annotations
@@ -373,13 +374,13 @@ class Engine:
             self._commit_fenced(session, timers.finish(session, timer, now=now))
             return
         self.stats.failed_attempts += 1
+        # An attempt that went out and got no answer may have arrived: the next one of
+        # this notification may repeat it, and says so.
+        failure = {"last_error": str(error), "possible_repeat": repeat or error.maybe_delivered}
         if error.retryable and note.attempts < self.max_attempts:
             delay = self.backoff * (2 ** (note.attempts - 1))
             pages.set_notification(
-                session,
-                note.id,
-                expect=["sending"],
-                values={"status": "pending", "last_error": str(error)},
+                session, note.id, expect=["sending"], values={"status": "pending", **failure}
             )
             pages.add_event(
                 session,
@@ -394,10 +395,7 @@ class Engine:
             self._commit_fenced(session, timers.postpone(session, timer, due_at=now + delay))
             return
         pages.set_notification(
-            session,
-            note.id,
-            expect=["sending"],
-            values={"status": "failed", "last_error": str(error)},
+            session, note.id, expect=["sending"], values={"status": "failed", **failure}
         )
         pages.add_event(
             session,
