@@ -4,19 +4,21 @@ when, through which contact method, and what an acknowledgement stops."""
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import httpx
 import pytest
 from sqlalchemy import Engine as SqlEngine
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from orgplane.errors import AuthenticationError, ConflictError
-from orgplane.integrations.channels import Channels, DeliveryError, WebhookChannel
+from orgplane.integrations.channels import Channels, DeliveryError, Notice, WebhookChannel
+from orgplane.services import engine as engine_module
 from orgplane.services import pages as page_service
 from orgplane.services.engine import Engine
+from orgplane.store import begin_write as store_begin_write
 from orgplane.store import overrides, pages
 from orgplane.store.paging_tables import TimerRow
 from tests.paging.engine_kit import ORG, FakeClock, Recorder, apply_org, make_engine
@@ -264,6 +266,36 @@ def test_a_delivery_that_got_no_answer_is_sent_again_marked(engine: SqlEngine) -
     assert got == [(note.id, False), (note.id, True)]
     assert (note.status, note.attempts, note.possible_repeat) == ("sent", 2, True)
     assert "Notified ana by webhook (possible repeat)." in texts
+
+
+def test_a_notification_is_sent_under_a_live_lease_after_a_long_wait_for_the_lock(
+    engine: SqlEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking the write lock may take longer than the lease (other writers hold it): the
+    lease the provider is called under still runs from when "sending" committed. (A
+    regression: it ran from before the wait, so it could have run out before the call,
+    and another worker could send the same notification at the same time.)"""
+    apply_org(engine)
+    clock = FakeClock()
+    lease = timedelta(seconds=5)
+    leases_at_send: list[tuple[datetime | None, datetime]] = []
+
+    def slow_lock(session: Session) -> None:
+        clock.advance(seconds=6)  # the wait for the lock, longer than the lease
+        store_begin_write(session)
+
+    def look(notice: Notice, _address: str) -> None:
+        with Session(engine) as session:
+            until = session.scalar(select(TimerRow.lease_until).where(TimerRow.ref == notice.key))
+        leases_at_send.append((until, clock()))
+
+    worker = make_engine(engine, clock, Recorder(before=look), lease=lease)
+    _open(engine, clock)
+    monkeypatch.setattr(engine_module, "begin_write", slow_lock)
+    _drain(worker)
+    ((until, at),) = leases_at_send
+    assert until is not None
+    assert until > at
 
 
 def test_ack_links_are_signed_per_page_and_person_and_expire() -> None:

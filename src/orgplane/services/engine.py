@@ -308,10 +308,12 @@ class Engine:
 
     def _notify(self, session: Session, timer: ClaimedTimer) -> None:
         # Phase one: commit "sending" while the page is locked.
-        now = self.clock()
         begin_write(session)
         note = pages.get_notification(session, timer.ref)
         page = pages.lock_page(session, note.page_id) if note is not None else None
+        # The clock is read once the lock is held (waiting for it may take a while): the
+        # lease extended below runs from the moment "sending" commits, not from before.
+        now = self.clock()
         if note is None or page is None:
             self._commit_fenced(session, timers.finish(session, timer, now=now))
             return
