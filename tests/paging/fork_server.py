@@ -24,6 +24,7 @@ forking safe.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -44,11 +45,22 @@ from orgplane.cli import main
 
 __all__ = ["serve"]
 
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def _die_with_parent() -> None:
+    """On Linux, a worker is killed when this server ends, however it ends (so none is
+    left running after a test that was itself killed)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
 
 def _child(args: list[str], env: dict[str, str], log: str) -> None:
     """In the forked child: become the worker; never returns."""
     code = 1
     try:
+        _die_with_parent()
         descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.dup2(descriptor, 1)
         os.dup2(descriptor, 2)
