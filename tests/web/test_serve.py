@@ -77,7 +77,8 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     assert _org_codes(first) == EXAMPLE_ORGS
     assert _state_lines(first.output()) == dict.fromkeys(EXAMPLE_ORGS, "applied")
     assert "org CIPO applied, 2 errors on its findings page" in first.output()
-    assert f"serving http://127.0.0.1:{first.port}/" in first.output()
+    assert f"serving http://127.0.0.1:{first.port}/ from sqlite:///orgplane.db" in first.output()
+    assert "database sqlite:///orgplane.db: created" in first.output()
     # A first start offers demo measurements; without a terminal to ask on, it says how.
     assert "no KPI measurements yet: 'orgplane demo measurements'" in first.output()
     status, _, _ = http_get(first.port, "/")
@@ -97,7 +98,10 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     second = serve(cwd=folder)
     assert _state_lines(second.output()) == dict.fromkeys(EXAMPLE_ORGS, "unchanged")
     assert "no KPI measurements yet" not in second.output()  # offered once
-    assert "migrating" in second.output()
+    # Its schema is current: nothing is said about the database's schema.
+    assert "migrat" not in second.output()
+    assert "schema" not in second.output()
+    assert "database sqlite:///orgplane.db:" not in second.output()
     assert _org_codes(second) == EXAMPLE_ORGS
     applies = _json(second, "/api/orgs/CIPO/applies")
     assert isinstance(applies, dict)

@@ -109,7 +109,13 @@ def serve_command(
     from orgplane.api.observability import MULTIPROCESS_DIR_ENV, configure_logging
     from orgplane.cli._workers import WorkersConfig
     from orgplane.spec.examples import bundled_examples
-    from orgplane.store import create_engine, current_revision, display_url, upgrade
+    from orgplane.store import (
+        create_engine,
+        current_revision,
+        display_url,
+        head_revision,
+        upgrade,
+    )
     from orgplane.web import create_app
 
     settings = get_settings()
@@ -122,9 +128,17 @@ def serve_command(
     paths = list(specs or bundled_examples())
     if examples and not paths and not no_apply:
         raise UsageError("this installation has no example orgs: give a SPEC_PATH to serve")
-    first_start = current_revision(url) is None
-    err().print(f"database {safe(display_url(url))}: migrating to the newest schema")
-    upgrade(url)
+    revision = current_revision(url)
+    first_start = revision is None
+    where = safe(display_url(url))
+    if revision != head_revision():
+        # A current schema is not mentioned: there is nothing to say about it.
+        upgrade(url)
+        err().print(
+            f"database {where}: created"
+            if first_start
+            else f"database {where}: schema upgraded from {safe(revision)} to {head_revision()}"
+        )
     engine = create_engine(url)
     if not no_apply:
         for path in paths:
@@ -145,7 +159,8 @@ def serve_command(
     configure_logging()
     processes = f", {workers} worker processes" if workers > 1 else ""
     err().print(
-        f"serving http://{safe(host)}:{port}/{processes} (API: /api/docs; stop with Ctrl-C)"
+        f"serving http://{safe(host)}:{port}/ from {where}{processes} "
+        "(API: /api/docs; stop with Ctrl-C)"
     )
     if workers == 1:
         app = create_app(settings, engine, host=host)
