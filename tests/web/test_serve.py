@@ -168,9 +168,9 @@ def test_several_workers_serve_one_database_and_see_each_others_writes(
     db = f"sqlite:///{tmp_path / 'workers.db'}"
     server = serve(str(folder), "--db", db, "--workers", "2")
     output = server.output()
-    assert output.count("migrating") == 1  # migrated and applied once, before the workers
+    assert output.count(": created") == 1  # migrated and applied once, before the workers
     assert _state_lines(output) == {"WRK": "applied"}
-    assert f"serving http://127.0.0.1:{server.port}/, 2 worker processes" in output
+    assert f"serving http://127.0.0.1:{server.port}/ from {db}, 2 worker processes" in output
 
     def answers() -> set[str]:
         """The group's name and its entry's owner's, as every worker says them: each

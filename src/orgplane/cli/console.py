@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Loaded",
     "SpecLoadError",
+    "ask",
+    "can_ask",
     "err",
+    "is_terminal",
     "load",
     "out",
     "print_raw",
@@ -130,6 +133,48 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is an open terminal (``None`` and closed streams are not)."""
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):  # no stream, or a closed one
+        return False
+
+
+def can_ask() -> bool:
+    """Whether a person may be asked: input and stderr are both a terminal."""
+    return is_terminal(sys.stdin) and is_terminal(sys.stderr)
+
+
+def ask(question: str, *, default: bool) -> bool | None:
+    """Ask a yes/no ``question`` on the terminal; ``None`` when nobody can answer: no
+    terminal, or one whose input is closed (end of input is not an answer). Ctrl-C
+    aborts the command."""
+    import typer
+
+    if not can_ask():
+        return None
+    choices = "Y/n" if default else "y/N"
+    while True:
+        err().print(f"{question} [{choices}]: ", end="")
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            raise typer.Abort from None
+        except (OSError, ValueError):  # a terminal that hung up
+            line = ""
+        if not line:
+            err().print()
+            return None
+        answer = line.strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
 
 
 def print_raw(text: str) -> None:

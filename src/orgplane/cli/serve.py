@@ -23,12 +23,13 @@ import shutil
 import sys
 import tempfile
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orgplane.cli.console import err, safe
+from orgplane.cli.console import err, is_terminal, safe
 from orgplane.cli.db import DbOption, cli_actor, resolve_url
 from orgplane.cli.demo import fill_demo, offer_demo
 from orgplane.errors import UsageError
@@ -42,11 +43,18 @@ if TYPE_CHECKING:
 
 __all__ = ["serve_command", "worker_app"]
 
-#: How ``serve`` tells its workers what to serve: JSON {"db": URL, "host": HOST}.
+#: How ``serve`` tells its workers what to serve: JSON {"db": URL, "host": HOST, "logs":
+#: "text" | "json"}.
 _WORKER_ENV = "ORGPLANE_SERVE_WORKER"
 #: Seconds a worker may take to start (and to answer a health check) before uvicorn
 #: replaces it.
 _WORKER_START_TIMEOUT = 60
+
+
+class LogFormatChoice(StrEnum):
+    AUTO = "auto"
+    TEXT = "text"
+    JSON = "json"
 
 
 def serve_command(
@@ -93,6 +101,14 @@ def serve_command(
             help="Server processes on the one port (uvicorn workers), e.g. one per core.",
         ),
     ] = 1,
+    log_format: Annotated[
+        LogFormatChoice,
+        typer.Option(
+            "--log-format",
+            help="Logs on stderr as text lines (for a person) or JSON lines (for machines); "
+            "auto: text on a terminal, else JSON.",
+        ),
+    ] = LogFormatChoice.AUTO,
 ) -> None:
     """Serve the org: the web UI at /, the REST API at /api (OpenAPI at
     /api/openapi.json), /healthz, /readyz and /metrics.
@@ -106,7 +122,7 @@ def serve_command(
     from sqlalchemy.orm import Session
     from uvicorn.supervisors import Multiprocess
 
-    from orgplane.api.observability import MULTIPROCESS_DIR_ENV, configure_logging
+    from orgplane.api.observability import MULTIPROCESS_DIR_ENV, LogFormat, configure_logging
     from orgplane.cli._workers import WorkersConfig
     from orgplane.spec.examples import bundled_examples
     from orgplane.store import (
@@ -155,8 +171,9 @@ def serve_command(
     elif first_start and examples and not no_apply:
         # The example orgs' KPIs have no measurements: offer demo data, never impose it.
         with Session(engine) as session:
-            offer_demo(session, interactive=sys.stdin.isatty() and sys.stderr.isatty())
-    configure_logging()
+            offer_demo(session)
+    logs = _log_format(log_format)
+    configure_logging(log_format=LogFormat(logs))
     processes = f", {workers} worker processes" if workers > 1 else ""
     err().print(
         f"serving http://{safe(host)}:{port}/ from {where}{processes} "
@@ -169,7 +186,7 @@ def serve_command(
         return
     engine.dispose()  # the workers open their own
     # The URL with its password: the workers are this user's own processes.
-    target = {"db": url.render_as_string(hide_password=False), "host": host}
+    target = {"db": url.render_as_string(hide_password=False), "host": host, "logs": logs}
     os.environ[_WORKER_ENV] = json.dumps(target)
     config = WorkersConfig(
         f"{__name__}:worker_app",
@@ -196,14 +213,21 @@ def serve_command(
             shutil.rmtree(counts, ignore_errors=True)
 
 
+def _log_format(choice: LogFormatChoice) -> str:
+    """``text`` or ``json``: ``auto`` is text where a person reads stderr."""
+    if choice is LogFormatChoice.AUTO:
+        return "text" if is_terminal(sys.stderr) else "json"
+    return choice.value
+
+
 def worker_app() -> FastAPI:
     """The app of one ``serve --workers N`` worker: uvicorn calls it in each process."""
-    from orgplane.api.observability import configure_logging
+    from orgplane.api.observability import LogFormat, configure_logging
     from orgplane.store import create_engine
     from orgplane.web import create_app
 
     target = json.loads(os.environ[_WORKER_ENV])
-    configure_logging()
+    configure_logging(log_format=LogFormat(target.get("logs", "json")))
     app = create_app(get_settings(), create_engine(target["db"]), host=target["host"])
     _freeze_startup_objects()
     return app
