@@ -81,8 +81,9 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     assert "database sqlite:///orgplane.db: created" in first.output()
     # A first start offers demo measurements; without a terminal to ask on, it says how.
     assert "no KPI measurements yet: 'orgplane demo measurements'" in first.output()
-    status, _, _ = http_get(first.port, "/")
-    assert status == 303  # to the first org's page
+    status, _, front = http_get(first.port, "/")
+    assert status == 200  # the front door: every org at a glance
+    assert all(f'href="/orgs/{code}"'.encode() in front for code in EXAMPLE_ORGS)
     status, content_type, body = http_get(first.port, "/orgs/CIPO")
     assert status == 200
     assert content_type.startswith("text/html")

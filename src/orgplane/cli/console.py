@@ -1,7 +1,8 @@
 """Shared CLI plumbing: the Rich consoles, spec loading, and one-line errors.
 
-The only package that imports Rich. Commands load a spec through ``load``, which turns
-a bad spec into a one-line error (with file:line:col) and the right exit code.
+The only package that imports Rich. A spec that fails to load becomes ``SpecLoadError``:
+a one-line error (with file:line:col) and the right exit code (``cli.source`` loads
+the specs the reading commands answer from).
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -20,17 +19,12 @@ from rich.text import Text
 from orgplane.errors import OrgplaneError, SpecError
 from orgplane.settings import get_settings
 
-if TYPE_CHECKING:
-    from orgplane.model import Org, OrgIndex
-
 __all__ = [
-    "Loaded",
     "SpecLoadError",
     "ask",
     "can_ask",
     "err",
     "is_terminal",
-    "load",
     "out",
     "print_raw",
     "safe",
@@ -87,13 +81,6 @@ def spec_path(option: Path | None) -> Path:
     return option if option is not None else get_settings().default_spec_path()
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    org: Org
-    index: OrgIndex
-    path: Path
-
-
 class SpecLoadError(OrgplaneError):
     """A spec that failed to load, shown as its first problem plus a count of the rest."""
 
@@ -104,18 +91,6 @@ class SpecLoadError(OrgplaneError):
             first += f" (and {more} more; run 'orgplane validate' to see all)"
         super().__init__(first)
         self.exit_code = error.exit_code
-
-
-def load(option: Path | None) -> Loaded:
-    from orgplane.model import OrgIndex
-    from orgplane.spec import load_spec
-
-    path = spec_path(option)
-    try:
-        org = load_spec(path)
-    except SpecError as exc:
-        raise SpecLoadError(exc) from None
-    return Loaded(org, OrgIndex(org), path)
 
 
 def write_text_atomically(path: Path, text: str) -> None:

@@ -22,7 +22,6 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
     from sqlalchemy import URL, Engine
 
-    from orgplane.rules import Finding
 
 __all__ = ["serve_command", "worker_app"]
 
@@ -249,18 +247,21 @@ def _apply(
     examples are "examples/cipo/…" wherever orgplane is installed)."""
     from sqlalchemy.orm import Session
 
-    from orgplane.rules import Severity, default_registry
+    from orgplane.rules import Severity, default_registry, relative_findings
     from orgplane.services import apply_spec
     from orgplane.spec import load_spec
     from orgplane.store import database_errors
 
     org = load_spec(path)
-    findings = default_registry().check(org)
-    if shown_as is not None:
-        findings = [_shown(finding, path, shown_as) for finding in findings]
+    # Stored by the spec's own names ("cipo/1d.yaml", "examples/cipo/1d.yaml" for the
+    # bundled examples), never this machine's paths.
+    root = path if path.is_dir() else path.parent
+    name = str(shown_as) if shown_as is not None else (path.name if path.is_dir() else "")
+    checked = default_registry().check(org)
+    findings = relative_findings(checked, root, name)
     errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
     if errors and not accept_errors:
-        for finding in findings:
+        for finding in checked:  # as this machine names the files: the person is here
             if finding.severity is Severity.ERROR:
                 err().print(safe(finding))
         raise UsageError(
@@ -279,11 +280,3 @@ def _apply(
     path = shown_as or path
     note = f", {errors} error{'s' if errors != 1 else ''} on its findings page" if errors else ""
     err().print(f"{safe(path)}: org {safe(org.code)} {state}{note}")
-
-
-def _shown(finding: Finding, root: Path, shown_as: Path) -> Finding:
-    location = finding.location
-    if location is None or not Path(location.file).is_relative_to(root):
-        return finding
-    relative = Path(location.file).relative_to(root)
-    return replace(finding, location=replace(location, file=str(shown_as / relative)))
