@@ -220,9 +220,13 @@ def _cases(
             ),
             "org" if "org" in names else None,
         )
-        for values in REAL_PATHS.get(key or "", []):
-            strategies.append(api_operation.as_strategy(path_parameters=values))
-        for name in query_names & set(REAL_QUERIES):
+        paths = [
+            api_operation.as_strategy(path_parameters=values)
+            for values in REAL_PATHS.get(key or "", [])
+        ]
+        # A real query before a real path with a drawn query (which rarely names
+        # anything): the first branches are the ones drawn most.
+        for name in sorted(query_names & set(REAL_QUERIES)):
             for org, value in REAL_QUERIES[name]:
                 # A real moment too, where one is asked (most drawn ones are out of range).
                 query = {
@@ -232,6 +236,7 @@ def _cases(
                 strategies.append(
                     api_operation.as_strategy(path_parameters={"org": org}, query=query)
                 )
+        strategies += paths
     # Hypothesis starts from the simplest choices, the first branch: real data first,
     # so the first cases get past the 404 of an unknown org.
     strategies.append(api_operation.as_strategy(generation_mode=mode))

@@ -9,7 +9,7 @@ import pytest
 from orgplane.kpis import parse_objective
 from orgplane.kpis.evaluate import Status
 from orgplane.kpis.identity import kpi_ids, slugify
-from orgplane.kpis.rollup import roll_up
+from orgplane.kpis.rollup import Rollup, roll_up
 
 
 @dataclass
@@ -55,9 +55,16 @@ def test_roll_up_counts_each_kpi_for_its_group_and_every_ancestor() -> None:
         ]
     )
     assert rollups["1B/B-2"].share_met == pytest.approx(0.5)
-    assert rollups["1B"].share_met == pytest.approx(0.75)  # (1 + 2) / (1 + 1 + 2)
+    # At risk is not met: 1 of the weights 1 + 1 + 2 with data is met.
+    assert rollups["1B"].share_met == pytest.approx(0.25)
+    assert rollups["1B"].summary == "1 of 3 met (25% by weight), 1 at risk, 1 breached"
+    assert rollups["1B/B-3"].summary == "0 of 1 met (0%), 1 at risk"
     assert rollups["1B"].worst is Status.BREACHED
     assert rollups["1C"].share_met is None
     assert rollups["1C"].worst is Status.NO_DATA
+    assert rollups["1C"].summary == "1 KPI, none measured"
+    assert rollups[""].summary == "1 of 3 met (25% by weight), 1 at risk, 1 breached, 1 no data"
+    assert rollups["1B/B-2"].summary == "1 of 2 met (50%), 1 breached"
+    assert Rollup().summary == "no KPIs"
     assert rollups[""].total == 4
     assert rollups[""].counts[Status.NO_DATA] == 1

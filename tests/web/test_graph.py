@@ -106,7 +106,7 @@ def test_an_empty_side_is_left_out_of_the_wide_picture() -> None:
     left_only = _parse(dependency_svg(GraphNode("A", "a"), _nodes("D", 1), []))
     alone = _parse(dependency_svg(GraphNode("A", "a"), [], []))
     widths = [int(svg.get("width") or 0) for svg in (both, left_only, alone)]
-    assert widths[0] > widths[1] > widths[2] == 210
+    assert widths[0] > widths[1] > widths[2] == 220
     assert "cols-3" in (both.get("class") or "")
     assert "cols-1" in (alone.get("class") or "")
     assert alone.get("aria-label") == "A: 0 groups depend on it; it depends on 0"
@@ -129,18 +129,42 @@ def test_boxes_left_out_are_counted(layout: Layout) -> None:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_long_names_are_shortened_and_kept_whole_in_the_tooltip(layout: Layout) -> None:
-    name = "Reliability Automation & Tooling for Everything Under the Sun"
-    edge = "owner escalations and a great many other things"
+def test_long_names_wrap_and_are_kept_whole_in_the_tooltip(layout: Layout) -> None:
+    name = "Reliability Automation & Tooling"
+    longer = "Reliability Automation & Tooling for Everything Under the Sun and the Moon Too"
     svg = dependency_svg(
-        GraphNode("C", "c"), [GraphNode("F-5", name, None, edge)], [], layout=layout
+        GraphNode("C", "c"),
+        [GraphNode("F-5", name, None, "cluster APIs"), GraphNode("F-9", longer, None, "x")],
+        [],
+        layout=layout,
     )
     root = _parse(svg)
-    shown = [t for t in _texts(root) if t.startswith("Reliability")]
-    assert shown
-    assert all(t.endswith("…") and len(t) < len(name) for t in shown)
+    shown = _texts(root)
+    # A name that fits two lines is shown whole, across them; a longer one is cut at
+    # the end of its second line, and whole in its box's tooltip.
+    assert name in " ".join(shown)  # on one line or two, never cut
+    if layout == "wide":
+        assert shown[shown.index("Reliability Automation &") + 1] == "Tooling"
+    assert any(t.endswith("…") for t in shown), shown
     titles = ["".join(t.itertext()) for t in root.iter(f"{SVG}title")]
-    assert f"F-5 {name}" in titles
+    assert f"F-9 {longer}" in titles
+
+
+def test_every_edge_meets_the_centre_at_its_own_height() -> None:
+    """Arrowheads do not pile up on one point: each edge is straight, at its box's
+    height, and the centre box is as tall as the column beside it."""
+    root = _parse(dependency_svg(GraphNode("1B", "Core"), _nodes("D", 9), _nodes("E", 2)))
+    edges = [p.get("d") or "" for p in root.iter(f"{SVG}path") if p.get("class") == "edge"]
+    ends = [d.split()[0].split(",")[1] for d in edges]
+    assert len(edges) == 11
+    assert len(set(ends[:9])) == 9  # nine heights on the left
+    assert all(" H" in d and " C" not in d for d in edges)  # straight lines
+    (center,) = _boxes(root, "center")
+    left = _boxes(root, "dependent")
+    top = min(float(r.get("y") or 0) for r in left)
+    bottom = max(float(r.get("y") or 0) + float(r.get("height") or 0) for r in left)
+    assert float(center.get("y") or 0) == top
+    assert float(center.get("y") or 0) + float(center.get("height") or 0) == bottom
 
 
 def test_two_pictures_on_one_page_do_not_share_ids() -> None:

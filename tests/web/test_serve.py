@@ -80,11 +80,13 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     assert _org_codes(first) == EXAMPLE_ORGS
     assert _state_lines(first.output()) == dict.fromkeys(EXAMPLE_ORGS, "applied")
     assert "org CIPO applied, 2 errors on its findings page" in first.output()
-    assert f"serving http://127.0.0.1:{first.port}/" in first.output()
+    assert f"serving http://127.0.0.1:{first.port}/ from sqlite:///orgplane.db" in first.output()
+    assert "database sqlite:///orgplane.db: created" in first.output()
     # A first start offers demo measurements; without a terminal to ask on, it says how.
     assert "no KPI measurements yet: 'orgplane demo measurements'" in first.output()
-    status, _, _ = http_get(first.port, "/")
-    assert status == 303  # to the first org's page
+    status, _, front = http_get(first.port, "/")
+    assert status == 200  # the front door: every org at a glance
+    assert all(f'href="/orgs/{code}"'.encode() in front for code in EXAMPLE_ORGS)
     status, content_type, body = http_get(first.port, "/orgs/CIPO")
     assert status == 200
     assert content_type.startswith("text/html")
@@ -100,7 +102,10 @@ def test_serve_with_no_arguments_serves_the_examples(tmp_path: Path, serve: Serv
     second = serve(cwd=folder)
     assert _state_lines(second.output()) == dict.fromkeys(EXAMPLE_ORGS, "unchanged")
     assert "no KPI measurements yet" not in second.output()  # offered once
-    assert "migrating" in second.output()
+    # Its schema is current: nothing is said about the database's schema.
+    assert "migrat" not in second.output()
+    assert "schema" not in second.output()
+    assert "database sqlite:///orgplane.db:" not in second.output()
     assert _org_codes(second) == EXAMPLE_ORGS
     applies = _json(second, "/api/orgs/CIPO/applies")
     assert isinstance(applies, dict)
@@ -167,9 +172,9 @@ def test_several_workers_serve_one_database_and_see_each_others_writes(
     db = f"sqlite:///{tmp_path / 'workers.db'}"
     server = serve(str(folder), "--db", db, "--workers", "2")
     output = server.output()
-    assert output.count("migrating") == 1  # migrated and applied once, before the workers
+    assert output.count(": created") == 1  # migrated and applied once, before the workers
     assert _state_lines(output) == {"WRK": "applied"}
-    assert f"serving http://127.0.0.1:{server.port}/, 2 worker processes" in output
+    assert f"serving http://127.0.0.1:{server.port}/ from {db}, 2 worker processes" in output
 
     def answers() -> set[str]:
         """The group's name and its entry's owner's, as every worker says them: each

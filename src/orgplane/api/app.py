@@ -3,7 +3,8 @@
 Imports the api routers, ``store`` and ``settings``. Everything the app needs is made
 here and kept on the app (``app.state``), never in module globals: each call gives an
 independent app, as the tests make one per database. OpenAPI is served at
-/api/openapi.json and browsable at /api/docs.
+/api/openapi.json and browsable at /api/docs (``api/docs.py``: Swagger UI from this
+server's own files).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from orgplane.api import (
     people,
 )
 from orgplane.api.deps import AppContext
+from orgplane.api.docs import install_docs
 from orgplane.api.kpi_metrics import KpiCollector
 from orgplane.api.observability import (
     ASGIApp,
@@ -75,7 +77,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         version=version("orgplane"),
         description=_DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         # orgplane measures and logs itself (api/observability.py); FastAPI's own
         # OpenTelemetry hooks would look up the global providers on every request.
@@ -113,6 +115,7 @@ def create_api(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -
         health,
     ):
         app.include_router(module.router)
+    install_docs(app)
     _no_slash_redirects(app)
     context: AppContext = app.state.orgplane
     app.add_middleware(KeptAnswers, cache=context.answers, open_reads=settings.reads_are_open(host))

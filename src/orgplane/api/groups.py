@@ -22,10 +22,11 @@ from orgplane.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, page_of
 from orgplane.api.problems import ProblemError, problem_responses
 from orgplane.api.responses import json_response, read_responses
 from orgplane.errors import NotFoundError
+from orgplane.model.reach import Reached, Step, walk
 from orgplane.store import group_queries, people
 from orgplane.store.group_queries import DependencyView, GroupSummary, GroupView
 
-__all__ = ["GroupRef", "resolve_group", "router", "walk_dependencies"]
+__all__ = ["GroupRef", "reach", "resolve_group", "router", "walk_dependencies"]
 
 router = APIRouter(
     prefix="/api", tags=["groups"], responses=read_responses(400, 401, 422, 503, 404)
@@ -286,52 +287,46 @@ def kpis(
     return json_response(request, RootModel[list[KpiOut]](items))
 
 
-_CONSUMES = ("from", "with")  #: the writer depends on the target
-_PROVIDES = ("to", "with")  #: the target depends on the writer
+def _steps(edge: DependencyView) -> list[Step[DependencyView]]:
+    """The ways ``edge`` points, as ``model.reach`` walks them: ``from``: its writer
+    depends on its target; ``to``: the other way; ``with``: both."""
+    key = (edge.group_path, edge.position)
+    steps = []
+    if edge.direction in ("from", "with"):
+        steps.append(Step(edge, edge.group_path, edge.target_path, key))
+    if edge.direction in ("to", "with"):
+        steps.append(Step(edge, edge.target_path, edge.group_path, key))
+    return steps
 
 
-def _other_side(edge: DependencyView, path: str, *, reverse: bool) -> tuple[bool, str | None]:
-    """Whether ``edge`` is one of ``path``'s dependencies (``reverse``: one of its
-    dependents), and the group on its other side (``None``: a target that resolves to no
-    group)."""
-    if edge.target_path == edge.group_path:
-        return False, None  # a group depending on itself leads nowhere
-    if edge.group_path == path:
-        return edge.direction in (_PROVIDES if reverse else _CONSUMES), edge.target_path
-    if edge.target_path == path:
-        return edge.direction in (_CONSUMES if reverse else _PROVIDES), edge.group_path
-    return False, None
+def reach(
+    session: Session, org: str, start: str, depth: int | None, *, reverse: bool
+) -> list[Reached[DependencyView]]:
+    """The dependencies a walk from ``start`` uses (``model.reach``), each with the hop
+    it was found at and the group on its far side."""
+    return walk(
+        start,
+        reverse=reverse,
+        depth=depth,
+        touching=lambda path: [
+            step
+            for edge in group_queries.dependency_edges(session, org, path)
+            for step in _steps(edge)
+        ],
+    )
 
 
 def walk_dependencies(
     session: Session, org: str, start: str, depth: int, *, reverse: bool
 ) -> tuple[list[DependencyOut], list[str]]:
     """What ``start`` depends on (``reverse``: what depends on it), hop by hop, up to
-    ``depth`` hops: the dependencies followed, each once, and the paths of the groups
-    reached, each once, nearest first. A ``to`` dependency counts the other way round,
-    a ``with`` dependency both ways."""
-    seen = {start}
-    listed: set[tuple[str, int]] = set()
-    frontier = [start]
-    out: list[DependencyOut] = []
-    reached: list[str] = []
-    for hop in range(1, depth + 1):
-        following: list[str] = []
-        for path in frontier:
-            for edge in group_queries.dependency_edges(session, org, path):
-                relevant, other = _other_side(edge, path, reverse=reverse)
-                if not relevant or (edge.group_path, edge.position) in listed:
-                    continue
-                listed.add((edge.group_path, edge.position))
-                out.append(dependency_out(edge, hop))
-                if other is not None and other not in seen:
-                    seen.add(other)
-                    following.append(other)
-        reached += following
-        frontier = following
-        if not frontier:
-            break
-    return out, reached
+    ``depth`` hops, by the rule of ``model.reach`` (a group stands for its subtree; it
+    does not inherit its parent's dependents): the dependencies followed, each once, and
+    the paths of the groups reached, each once, nearest first."""
+    reached = reach(session, org, start, depth, reverse=reverse)
+    out = [dependency_out(r.item, r.hop) for r in reached]
+    paths = list(dict.fromkeys(r.other for r in reached if r.other is not None))
+    return out, paths
 
 
 def _edges_answer(

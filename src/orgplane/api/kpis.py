@@ -56,9 +56,15 @@ At = Annotated[
 
 
 class RollupOut(BaseModel):
+    """The KPIs of a subtree: the worst ``status``, the (weighted) share of those with
+    data that are met (at risk is not met), how many have each status, and ``summary``:
+    all of it in the words the CLI and the web show ("3 of 5 met (60%), 1 at risk, 1
+    breached")."""
+
     status: str
     share_met: float | None
     counts: dict[str, int]
+    summary: str
 
 
 class KpiScoreOut(BaseModel):

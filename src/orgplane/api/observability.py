@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -32,12 +33,14 @@ __all__ = [
     "MULTIPROCESS_DIR_ENV",
     "ASGIApp",
     "JsonFormatter",
+    "LogFormat",
     "Message",
     "Metrics",
     "ObservabilityMiddleware",
     "Receive",
     "Scope",
     "Send",
+    "TextFormatter",
     "configure_logging",
 ]
 
@@ -103,10 +106,35 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """Send orgplane's and uvicorn's logs to stderr as JSON lines."""
+class TextFormatter(logging.Formatter):
+    """One line a person reads: the local time, the level unless it is info, the message;
+    an access line ends with how long the answer took."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        level = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        line = f"{when} {level}{record.getMessage()}"
+        duration = getattr(record, "duration_ms", None)
+        if duration is not None:
+            line += f" {duration:g} ms"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class LogFormat(StrEnum):
+    """How the server writes its logs: ``text`` for a person, ``json`` for machines."""
+
+    AUTO = "auto"
+    TEXT = "text"
+    JSON = "json"
+
+
+def configure_logging(level: int = logging.INFO, *, log_format: LogFormat = LogFormat.JSON) -> None:
+    """Send orgplane's and uvicorn's logs to stderr as JSON lines, or as text lines with
+    ``LogFormat.TEXT`` (``AUTO`` is resolved by the caller, which knows its terminal)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(TextFormatter() if log_format is LogFormat.TEXT else JsonFormatter())
     for name in ("orgplane", "uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]

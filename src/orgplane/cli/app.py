@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
@@ -44,6 +45,28 @@ something fails, and export it to the tools you already use.
 """
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"orgplane {version('orgplane')}\n")
+        raise typer.Exit()
+
+
+def _options(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print orgplane's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """The options of ``orgplane`` itself (before a command)."""
+
+
 def create_app() -> typer.Typer:
     app = typer.Typer(
         name="orgplane",
@@ -54,6 +77,7 @@ def create_app() -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
+    app.callback(help=HELP)(_options)
     app.command()(validate)
     app.command()(tree)
     app.command()(show)

@@ -55,7 +55,7 @@ def apply_command(
     writes nothing. A spec with errors is refused (exit 1) and nothing is written, unless
     --allow-errors; the spec's findings are stored with the org.
     """
-    from orgplane.rules import Severity, default_registry
+    from orgplane.rules import Severity, default_registry, relative_findings
     from orgplane.services import apply_spec
     from orgplane.spec import load_spec
 
@@ -70,6 +70,9 @@ def apply_command(
         raise typer.Exit(exc.exit_code) from None
     findings = default_registry().check(org)
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
+    # Stored by the spec's own names ("cipo/1d.yaml"), never this machine's paths.
+    root = target if target.is_dir() else target.parent
+    stored = relative_findings(findings, root, target.name if target.is_dir() else "")
     if errors:
         for finding in errors:
             out().print(safe(finding))
@@ -83,7 +86,7 @@ def apply_command(
         result = apply_spec(
             session=session,
             org=org,
-            findings=findings,
+            findings=stored,
             actor=cli_actor(),
             dry_run=dry_run,
             accept_errors=allow_errors,

@@ -1,7 +1,8 @@
 """Shared CLI plumbing: the Rich consoles, spec loading, and one-line errors.
 
-The only package that imports Rich. Commands load a spec through ``load``, which turns
-a bad spec into a one-line error (with file:line:col) and the right exit code.
+The only package that imports Rich. A spec that fails to load becomes ``SpecLoadError``:
+a one-line error (with file:line:col) and the right exit code (``cli.source`` loads
+the specs the reading commands answer from).
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -20,14 +19,12 @@ from rich.text import Text
 from orgplane.errors import OrgplaneError, SpecError
 from orgplane.settings import get_settings
 
-if TYPE_CHECKING:
-    from orgplane.model import Org, OrgIndex
-
 __all__ = [
-    "Loaded",
     "SpecLoadError",
+    "ask",
+    "can_ask",
     "err",
-    "load",
+    "is_terminal",
     "out",
     "print_raw",
     "safe",
@@ -84,13 +81,6 @@ def spec_path(option: Path | None) -> Path:
     return option if option is not None else get_settings().default_spec_path()
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    org: Org
-    index: OrgIndex
-    path: Path
-
-
 class SpecLoadError(OrgplaneError):
     """A spec that failed to load, shown as its first problem plus a count of the rest."""
 
@@ -101,18 +91,6 @@ class SpecLoadError(OrgplaneError):
             first += f" (and {more} more; run 'orgplane validate' to see all)"
         super().__init__(first)
         self.exit_code = error.exit_code
-
-
-def load(option: Path | None) -> Loaded:
-    from orgplane.model import OrgIndex
-    from orgplane.spec import load_spec
-
-    path = spec_path(option)
-    try:
-        org = load_spec(path)
-    except SpecError as exc:
-        raise SpecLoadError(exc) from None
-    return Loaded(org, OrgIndex(org), path)
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -130,6 +108,48 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is an open terminal (``None`` and closed streams are not)."""
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):  # no stream, or a closed one
+        return False
+
+
+def can_ask() -> bool:
+    """Whether a person may be asked: input and stderr are both a terminal."""
+    return is_terminal(sys.stdin) and is_terminal(sys.stderr)
+
+
+def ask(question: str, *, default: bool) -> bool | None:
+    """Ask a yes/no ``question`` on the terminal; ``None`` when nobody can answer: no
+    terminal, or one whose input is closed (end of input is not an answer). Ctrl-C
+    aborts the command."""
+    import typer
+
+    if not can_ask():
+        return None
+    choices = "Y/n" if default else "y/N"
+    while True:
+        err().print(f"{question} [{choices}]: ", end="")
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            raise typer.Abort from None
+        except (OSError, ValueError):  # a terminal that hung up
+            line = ""
+        if not line:
+            err().print()
+            return None
+        answer = line.strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
 
 
 def print_raw(text: str) -> None:

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from orgplane.cli.console import err, out, safe, text
+from orgplane.cli.console import ask, err, out, safe, text
 from orgplane.cli.db import DbOption, cli_actor, open_session
 
 if TYPE_CHECKING:
@@ -161,9 +161,10 @@ def fill_demo(session: Session) -> None:
     _print_report(generate_demo(session, None, now=datetime.now(UTC), actor=cli_actor()))
 
 
-def offer_demo(session: Session, *, interactive: bool) -> None:
-    """On a first start with no measurements, offer demo data: ask on a terminal,
-    else say how to get it. Nothing is generated without a yes."""
+def offer_demo(session: Session) -> None:
+    """On a first start with no measurements, offer demo data: ask on a terminal, else
+    (no terminal, or its input closed) say how to get it. Nothing is generated without
+    a yes."""
     from orgplane.store.measurements import count_measurements
 
     if count_measurements(session) > 0:
@@ -172,12 +173,12 @@ def offer_demo(session: Session, *, interactive: bool) -> None:
         "no KPI measurements yet: 'orgplane demo measurements' (or 'orgplane serve --demo') "
         f"fills the KPIs with GENERATED demo data, labelled {_LABEL} everywhere"
     )
-    if not interactive:
-        err().print(hint)
-        return
     question = (
         "No KPI measurements yet. Fill the KPIs with 90 days of GENERATED demo data "
         f"(labelled {_LABEL} everywhere; '{_CLEAR_HINT}' removes it)?"
     )
-    if typer.confirm(question, default=True, err=True):
+    answer = ask(question, default=True)
+    if answer is None:
+        err().print(hint)
+    elif answer:
         fill_demo(session)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from orgplane.cli.console import load, out, print_raw, safe, text
+from orgplane.cli.console import out, print_raw, safe, text
+from orgplane.cli.groups import ancestor_dependents
+from orgplane.cli.source import DbReadOption, OrgPickOption, SpecOption, read_source
+from orgplane.cli.tables import Cell, Column, fit_table
 
 __all__ = ["deps"]
 
@@ -25,16 +26,22 @@ def deps(
     depth: Annotated[
         int | None, typer.Option("--depth", "-d", min=1, help="Hops to follow (default: all).")
     ] = None,
-    spec: Annotated[Path | None, typer.Option("--spec", help="Spec file or folder.")] = None,
+    spec: SpecOption = None,
+    db: DbReadOption = None,
+    org: OrgPickOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """What GROUP depends on, transitively; with --reverse, what depends on it.
 
     A group stands for its whole subtree: "who depends on 1B" includes those that
-    depend on B-2.
+    depend on B-2. A group does not inherit its parent's dependents: what depends on 1B
+    as a whole is not listed for B-2 (the API and the web pages answer the same).
     """
-    loaded = load(spec)
-    path, node = loaded.index.group(group)
+    from orgplane.model.reach import as_a_whole
+
+    source = read_source(spec, db)
+    source.announce()
+    loaded, path, node = source.group(org, group)
     rows = loaded.index.impact(path, reverse=reverse, depth=depth)
     if as_json:
         data = [
@@ -54,24 +61,31 @@ def deps(
         if reverse
         else f"What {node.code} {node.name} depends on"
     )
+    console = out()
     if not rows:
-        out().print(safe(f"{title}: nothing"))
-        return
-    table = Table(title=text(title), title_justify="left")
-    table.add_column("hops", justify="right")
-    table.add_column("group")
-    table.add_column("name")
-    table.add_column("via")
-    table.add_column("what")
-    for row in rows:
-        edge = row.edge
-        via = f"{edge.source} → {edge.target}"
-        table.add_row(
-            str(row.depth),
-            text(row.path),
-            text(loaded.index.groups[row.path].name),
-            text(via),
-            text(edge.dependency.provides),
-        )
-    out().print(table)
-    out().print(f"{len(rows)} group{'s' if len(rows) != 1 else ''}")
+        console.print(safe(f"{title}: nothing"))
+    else:
+        table_rows: list[list[Cell]] = [
+            [
+                str(row.depth),
+                text(row.path),
+                text(loaded.index.groups[row.path].name),
+                text(row.edge.dependency.provides),
+                text(f"{row.edge.source} → {row.edge.target}"),
+            ]
+            for row in rows
+        ]
+        columns = [
+            Column("hops", wrap=False, justify="right"),
+            Column("group", wrap=False),
+            Column("name"),
+            Column("for"),
+            Column("via", drop=1),
+        ]
+        console.print(fit_table(console, columns, table_rows, title=text(title)), soft_wrap=False)
+        console.print(f"{len(rows)} group{'s' if len(rows) != 1 else ''}")
+    above = ancestor_dependents(loaded, path) if reverse else None
+    if above is not None:
+        parent = loaded.index.groups[above[0]]
+        whole = as_a_whole(above[1], parent.code, parent.kind, node.code)
+        console.print(safe(f"{whole} (orgplane deps {parent.code} --reverse)"))

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orgplane.cli.console import err, load, print_raw, safe, write_text_atomically
+from orgplane.cli.console import err, print_raw, safe, write_text_atomically
+from orgplane.cli.source import DbReadOption, OrgPickOption, SpecOption, read_source
 
 if TYPE_CHECKING:
     from orgplane.exporters.openslo import OpenSloExport
@@ -30,7 +31,9 @@ class ExportFormat(StrEnum):
 
 def export_command(
     fmt: Annotated[ExportFormat, typer.Argument(metavar="FORMAT", help="The format to write.")],
-    spec: Annotated[Path | None, typer.Option("--spec", help="Spec file or folder.")] = None,
+    spec: SpecOption = None,
+    db: DbReadOption = None,
+    org: OrgPickOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -45,7 +48,9 @@ def export_command(
     from orgplane.exporters import export
     from orgplane.exporters.openslo import openslo_export
 
-    loaded = load(spec)
+    source = read_source(spec, db)
+    source.announce()
+    loaded = source.org(org)
     slos = openslo_export(loaded.org, loaded.index) if fmt is ExportFormat.OPENSLO else None
     text = slos.text if slos is not None else export(loaded.org, fmt.value, loaded.index)
     if output is None:

@@ -1,30 +1,40 @@
-"""``orgplane oncall``: who is on call, from the spec's rotations.
+"""``orgplane oncall``: who is on call, from the rotations of the spec or the database.
 
 ``now`` answers who holds a rotation (or a group's, or a catalog entry's owner's) at a
 moment, primary and secondary, until when, with the escalation ladder; for a person or a
 role, when they are on call next. ``schedule`` prints a rotation's final schedule over a
 stretch of time, each segment in the rotation's local time with the layer or override
 it comes from, and the gaps nobody covers. The answers are ``oncall.book``'s, the same
-the server gives.
+the server gives; answered from the database (``cli.source``), they count the overrides
+recorded at runtime too, as the server's do.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from orgplane.cli.console import Loaded, load, out, print_raw, text
+from orgplane.cli.console import out, print_raw, text
 from orgplane.cli.measurements import parse_moment
-from orgplane.errors import UsageError
+from orgplane.cli.source import (
+    DbReadOption,
+    Loaded,
+    OrgPickOption,
+    Source,
+    SpecOption,
+    read_source,
+)
+from orgplane.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from orgplane.model import Rotation
-    from orgplane.oncall.book import HolderAnswer, OnCallBook, Places, RotationAnswer
+    from orgplane.oncall.book import HolderAnswer, OnCallBook, Places, RotationAnswer, Schedule
 
 __all__ = ["oncall_app"]
 
@@ -33,7 +43,6 @@ oncall_app = typer.Typer(
     no_args_is_help=True,
 )
 
-SpecOption = Annotated[Path | None, typer.Option("--spec", help="Spec file or folder.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
 
 
@@ -43,14 +52,71 @@ def _book(loaded: Loaded) -> tuple[OnCallBook, Places]:
     return spec_book(loaded.org, loaded.index)
 
 
+def _names(loaded: Loaded, target: str) -> bool:
+    """Whether ``target`` names something on call can be asked about in ``loaded``."""
+    book, places = _book(loaded)
+    try:
+        book.resolve(places, target)
+    except NotFoundError as exc:
+        # A group or entry with no rotation above it is still this org's.
+        return "no on-call rotation" in str(exc) or "has no owner" in str(exc)
+    return True
+
+
+def _org_for(source: Source, org: str | None, target: str) -> Loaded:
+    return source.having(org, lambda loaded: _names(loaded, target))
+
+
+def _answer_now(
+    source: Source, loaded: Loaded, target: str, moment: datetime
+) -> RotationAnswer | HolderAnswer:
+    """Who is on call for ``target``: from the spec's book, or the database's with its
+    runtime overrides (what the server answers)."""
+    if source.db_url is None:
+        book, places = _book(loaded)
+        found = book.resolve(places, target)
+        if found.rotation is None:
+            assert found.holder is not None
+            return book.next_on(found.holder, at=moment)
+        return book.now(found.rotation, at=moment, how=found.how)
+    from orgplane.cli.db import open_session
+    from orgplane.oncall.holding import horizon_end
+    from orgplane.services import oncall as oncall_service
+
+    code = loaded.org.code
+    with open_session(source.db_url) as session:
+        extra = oncall_service.runtime_overrides(
+            session=session, org=code, start=moment, end=horizon_end(moment)
+        )
+        return oncall_service.who_is_on_call(
+            session=session, org=code, target=target, at=moment, extra_overrides=extra
+        )
+
+
 def _rotation(loaded: Loaded, target: str) -> tuple[OnCallBook, Rotation]:
-    """The spec's book, and the rotation ``target`` names or leads to (as ``now``)."""
+    """The book, and the rotation ``target`` names or leads to (as ``now``)."""
     book, places = _book(loaded)
     found = book.resolve(places, target)
     if found.rotation is None:
         kind = found.holder.kind if found.holder is not None else "name"
         raise UsageError(f"{target!r} is a {kind}, not a rotation, a group or a catalog entry")
     return book, found.rotation
+
+
+def _schedule(
+    source: Source, loaded: Loaded, rotation: Rotation, opened: datetime, closed: datetime
+) -> Schedule:
+    book, _ = _book(loaded)
+    if source.db_url is None:
+        return book.schedule(rotation, opened, closed)
+    from orgplane.cli.db import open_session
+    from orgplane.services import oncall as oncall_service
+
+    with open_session(source.db_url) as session:
+        extra = oncall_service.runtime_overrides(
+            session=session, org=loaded.org.code, start=opened, end=closed
+        )
+    return book.schedule(rotation, opened, closed, extra=extra)
 
 
 @oncall_app.command("now")
@@ -65,20 +131,23 @@ def now_command(
         str, typer.Option("--at", help="At this moment (ISO 8601 with offset; default now).")
     ] = "now",
     spec: SpecOption = None,
+    db: DbReadOption = None,
+    org: OrgPickOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who is on call for TARGET: primary and secondary, until when, how it was found, and
     the escalation ladder; for a person or a role, when they are on call next. Exit 1 when
     nobody is."""
-    loaded = load(spec)
-    book, places = _book(loaded)
-    found = book.resolve(places, target)
+    from orgplane.oncall.book import RotationAnswer
+
+    source = read_source(spec, db)
+    source.announce()
+    loaded = _org_for(source, org, target)
     moment = parse_moment(at)
-    if found.rotation is None:
-        assert found.holder is not None
-        _print_next_on(book.next_on(found.holder, at=moment), as_json=as_json)
+    answer = _answer_now(source, loaded, target, moment)
+    if not isinstance(answer, RotationAnswer):
+        _print_next_on(answer, as_json=as_json)
         return
-    answer = book.now(found.rotation, at=moment, how=found.how)
     _print_now(answer, as_json=as_json)
     if answer.primary is None:
         raise typer.Exit(1)
@@ -185,21 +254,25 @@ def schedule_command(
         str | None, typer.Option("--to", help="Until this moment (default: 14 days after --from).")
     ] = None,
     spec: SpecOption = None,
+    db: DbReadOption = None,
+    org: OrgPickOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """A rotation's final schedule: its layers laid over each other, then overrides; each
     segment in the rotation's local time, and the gaps nobody covers."""
     from orgplane.oncall.zones import zone_named
 
-    loaded = load(spec)
-    book, rotation = _rotation(loaded, rotation_id)
+    source = read_source(spec, db)
+    source.announce()
+    loaded = _org_for(source, org, rotation_id)
+    _, rotation = _rotation(loaded, rotation_id)
     opened = parse_moment(start, "--from")
     closed = parse_moment(end, "--to") if end is not None else opened + timedelta(days=14)
     if closed <= opened:
         raise UsageError("--to must be after --from")
     if closed - opened > timedelta(days=366 * 2):
         raise UsageError("--from … --to may span at most two years")
-    found = book.schedule(rotation, opened, closed)
+    found = _schedule(source, loaded, rotation, opened, closed)
     segments, holes = found.segments, found.gaps
     if as_json:
         rows = [
@@ -224,11 +297,11 @@ def schedule_command(
     )
     for column in ("from", "until", "who", "source"):
         table.add_column(column)
-    for opened_at, closed_at, who, source in sorted(rows_all):
+    for opened_at, closed_at, who, origin in sorted(rows_all):
         table.add_row(
             f"{opened_at.astimezone(zone):%a %Y-%m-%d %H:%M}",
             f"{closed_at.astimezone(zone):%a %Y-%m-%d %H:%M}",
             text(who),
-            source,
+            origin,
         )
     out().print(table)

@@ -39,7 +39,7 @@ def render_reference(app: typer.Typer) -> str:
     root = typer.main.get_command(app)
     lines: list[str] = []
     for path, command in _commands(root, ["orgplane"]):
-        if len(path) == 1:
+        if len(path) == 1 and not [p for p in command.params if p.name != "help"]:
             continue
         ctx = typer.Context(command, info_name=" ".join(path))
         lines.append(f"### `{' '.join(path)}`")

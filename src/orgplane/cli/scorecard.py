@@ -17,6 +17,7 @@ from rich.text import Text
 from orgplane.cli.console import err, out, print_raw, text
 from orgplane.cli.db import DbOption, open_session
 from orgplane.cli.measurements import OrgOption, parse_moment
+from orgplane.cli.tables import Cell, Column, fit_table
 from orgplane.errors import UsageError
 
 if TYPE_CHECKING:
@@ -85,11 +86,14 @@ def scorecard_command(
     """Score every KPI at a moment and roll the results up unit → squad → department → org.
 
     Status: met, at risk (within 5% of the target, or an SLO with under a quarter of
-    its error budget left or a burn-rate alert firing), breached, or no data.
+    its error budget left or a burn-rate alert firing), breached, or no data. A group's
+    row counts the KPIs of its subtree: "3 of 5 met (60%), 1 at risk, 1 breached" (at
+    risk is not met), the words the API and the web use. Columns that fit the terminal
+    are shown; the rest are in --format json.
     """
     from pydantic_core import to_json
 
-    from orgplane.services.measurements import resolve_group
+    from orgplane.services.measurements import org_of_group, resolve_group
     from orgplane.services.scorecard import score_org, scorecard_json, sparklines
     from orgplane.store.orgs import list_orgs
 
@@ -98,8 +102,8 @@ def scorecard_command(
         codes = [org] if org else [o.code for o in list_orgs(session)]
         if not codes:
             raise UsageError("the database holds no org yet: apply a spec first")
-        if group is not None and len(codes) > 1:
-            raise UsageError(f"the database holds several orgs ({', '.join(codes)}): use --org")
+        if group is not None:
+            codes = [org_of_group(session, org, group)]
         cards = []
         for code in codes:
             path = resolve_group(session, code, group) if group is not None else None
@@ -114,7 +118,7 @@ def scorecard_command(
         print_raw(to_json(data, indent=2).decode())
         return
     for card, shown, lines in cards:
-        out().print(_table(card, shown, lines))
+        out().print(_table(card, shown, lines), soft_wrap=False)
         if card.demo:
             err().print(
                 Text.assemble(
@@ -141,17 +145,20 @@ def _status(status: Status) -> Text:
     return Text(status.label, style=_STYLE[status.value])
 
 
-def _share(rollup: Rollup) -> str:
-    from orgplane.kpis.evaluate import Status
+def _share(rollup: Rollup) -> Text:
+    """The roll-up in the words the API and the web use (``Rollup.summary``)."""
+    return Text(rollup.summary)
 
-    share = rollup.share_met
-    scored = rollup.total - rollup.counts[Status.NO_DATA]
-    if share is None:
-        if not rollup.total:
-            return ""
-        return f"no data ({rollup.total} KPI{'s' if rollup.total != 1 else ''})"
-    met = rollup.counts[Status.MET] + rollup.counts[Status.AT_RISK]
-    return f"{met}/{scored} ({share:.0%})"
+
+_COLUMNS = [
+    Column("group / KPI"),
+    Column("status", wrap=False),
+    Column("KPIs below"),
+    Column("value", wrap=False, justify="right"),
+    Column("target · window"),
+    Column("budget", wrap=False, justify="right", drop=1),
+    Column("trend", wrap=False, drop=2),
+]
 
 
 def _table(
@@ -161,23 +168,20 @@ def _table(
     from orgplane.kpis.display import format_value
 
     title = text(f"{card.org_name} ({card.org_code}) — scorecard at {card.at:%Y-%m-%d %H:%M} UTC")
-    table = Table(title=title, title_justify="left")
-    table.add_column("group / KPI", no_wrap=True, overflow="ellipsis", max_width=32)
-    table.add_column("status", no_wrap=True)
-    table.add_column("met", no_wrap=True)
-    table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("target", min_width=16)
-    table.add_column("budget", justify="right", no_wrap=True)
-    table.add_column("trend", no_wrap=True)
     root_label = f"{card.root.code} {card.root.name}" if card.root is not None else "whole org"
-    table.add_row(text(root_label, style="bold"), _status(card.rollup.worst), _share(card.rollup))
+    rows: list[list[Cell]] = [
+        [text(root_label, style="bold"), _status(card.rollup.worst), _share(card.rollup)] + [""] * 4
+    ]
     for indent, kpis, group in shown:
         pad = "  " * indent
         if card.root is None or group.group.path != card.root.path:
-            table.add_row(
-                text(f"{pad}{group.group.code} {group.group.name}", style="bold"),
-                _status(group.rollup.worst),
-                _share(group.rollup),
+            rows.append(
+                [
+                    text(f"{pad}{group.group.code} {group.group.name}", style="bold"),
+                    _status(group.rollup.worst),
+                    _share(group.rollup),
+                ]
+                + [""] * 4
             )
         for score in kpis:
             assessment = score.assessment
@@ -188,13 +192,17 @@ def _table(
             )
             objective = score.series.objective
             target = render_objective(objective) if objective.typed else "qualitative"
-            table.add_row(
-                text(f"{pad}  {score.series.kpi_id}" + (" (demo)" if score.series.demo else "")),
-                _status(score.status),
-                "",
-                format_value(assessment.value, objective),
-                text(f"{target} · {score.window.text}"),
-                budget,
-                spark_text(lines.get(score.series.id, [])),
+            rows.append(
+                [
+                    text(
+                        f"{pad}  {score.series.kpi_id}" + (" (demo)" if score.series.demo else "")
+                    ),
+                    _status(score.status),
+                    "",
+                    format_value(assessment.value, objective),
+                    text(f"{target} · {score.window.text}"),
+                    budget,
+                    spark_text(lines.get(score.series.id, [])),
+                ]
             )
-    return table
+    return fit_table(out(), _COLUMNS, rows, title=title)

@@ -23,13 +23,13 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orgplane.cli.console import err, safe
+from orgplane.cli.console import err, is_terminal, safe
 from orgplane.cli.db import DbOption, cli_actor, resolve_url
 from orgplane.cli.demo import fill_demo, offer_demo
 from orgplane.errors import UsageError
@@ -41,16 +41,22 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
     from sqlalchemy import URL, Engine
 
-    from orgplane.rules import Finding
     from orgplane.settings import Settings
 
 __all__ = ["serve_command", "worker_app"]
 
-#: How ``serve`` tells its workers what to serve: JSON {"db": URL, "host": HOST}.
+#: How ``serve`` tells its workers what to serve: JSON {"db": URL, "host": HOST, "logs":
+#: "text" | "json"}.
 _WORKER_ENV = "ORGPLANE_SERVE_WORKER"
 #: Seconds a worker may take to start (and to answer a health check) before uvicorn
 #: replaces it.
 _WORKER_START_TIMEOUT = 60
+
+
+class LogFormatChoice(StrEnum):
+    AUTO = "auto"
+    TEXT = "text"
+    JSON = "json"
 
 
 def serve_command(
@@ -106,6 +112,14 @@ def serve_command(
             "notifications itself.",
         ),
     ] = False,
+    log_format: Annotated[
+        LogFormatChoice,
+        typer.Option(
+            "--log-format",
+            help="Logs on stderr as text lines (for a person) or JSON lines (for machines); "
+            "auto: text on a terminal, else JSON.",
+        ),
+    ] = LogFormatChoice.AUTO,
 ) -> None:
     """Serve the org: the web UI at /, the REST API at /api (OpenAPI at
     /api/openapi.json), /healthz, /readyz and /metrics.
@@ -122,9 +136,15 @@ def serve_command(
     import uvicorn
     from sqlalchemy.orm import Session
 
-    from orgplane.api.observability import configure_logging
+    from orgplane.api.observability import LogFormat, configure_logging
     from orgplane.spec.examples import bundled_examples
-    from orgplane.store import create_engine, current_revision, display_url, upgrade
+    from orgplane.store import (
+        create_engine,
+        current_revision,
+        display_url,
+        head_revision,
+        upgrade,
+    )
     from orgplane.web import create_app
 
     settings = get_settings()
@@ -137,9 +157,17 @@ def serve_command(
     paths = list(specs or bundled_examples())
     if examples and not paths and not no_apply:
         raise UsageError("this installation has no example orgs: give a SPEC_PATH to serve")
-    first_start = current_revision(url) is None
-    err().print(f"database {safe(display_url(url))}: migrating to the newest schema")
-    upgrade(url)
+    revision = current_revision(url)
+    first_start = revision is None
+    where = safe(display_url(url))
+    if revision != head_revision():
+        # A current schema is not mentioned: there is nothing to say about it.
+        upgrade(url)
+        err().print(
+            f"database {where}: created"
+            if first_start
+            else f"database {where}: schema upgraded from {safe(revision)} to {head_revision()}"
+        )
     engine = create_engine(url)
     if not no_apply:
         for path in paths:
@@ -156,12 +184,14 @@ def serve_command(
     elif first_start and examples and not no_apply:
         # The example orgs' KPIs have no measurements: offer demo data, never impose it.
         with Session(engine) as session:
-            offer_demo(session, interactive=sys.stdin.isatty() and sys.stderr.isatty())
-    configure_logging()
+            offer_demo(session)
+    logs = _log_format(log_format)
+    configure_logging(log_format=LogFormat(logs))
     processes = f", {workers} worker processes" if workers > 1 else ""
     paging = "" if no_engine else "; escalation engine running"
     err().print(
-        f"serving http://{safe(host)}:{port}/{processes}{paging} (API: /api/docs; stop with Ctrl-C)"
+        f"serving http://{safe(host)}:{port}/ from {where}{processes}{paging} "
+        "(API: /api/docs; stop with Ctrl-C)"
     )
     with _engine_beside(engine, settings, run=not no_engine):
         if workers == 1:
@@ -169,7 +199,7 @@ def serve_command(
             _freeze_startup_objects()
             uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
             return
-        _serve_workers(url, host=host, port=port, workers=workers)
+        _serve_workers(url, host=host, port=port, workers=workers, logs=logs)
 
 
 @contextlib.contextmanager
@@ -189,7 +219,7 @@ def _engine_beside(engine: Engine, settings: Settings, *, run: bool) -> Iterator
         runner.stop()
 
 
-def _serve_workers(url: URL, *, host: str, port: int, workers: int) -> None:
+def _serve_workers(url: URL, *, host: str, port: int, workers: int, logs: str) -> None:
     """``workers`` uvicorn processes on the one port, until stopped."""
     from uvicorn.supervisors import Multiprocess
 
@@ -197,7 +227,7 @@ def _serve_workers(url: URL, *, host: str, port: int, workers: int) -> None:
     from orgplane.cli._workers import WorkersConfig
 
     # The URL with its password: the workers are this user's own processes.
-    target = {"db": url.render_as_string(hide_password=False), "host": host}
+    target = {"db": url.render_as_string(hide_password=False), "host": host, "logs": logs}
     os.environ[_WORKER_ENV] = json.dumps(target)
     config = WorkersConfig(
         f"{__name__}:worker_app",
@@ -224,14 +254,21 @@ def _serve_workers(url: URL, *, host: str, port: int, workers: int) -> None:
             shutil.rmtree(counts, ignore_errors=True)
 
 
+def _log_format(choice: LogFormatChoice) -> str:
+    """``text`` or ``json``: ``auto`` is text where a person reads stderr."""
+    if choice is LogFormatChoice.AUTO:
+        return "text" if is_terminal(sys.stderr) else "json"
+    return choice.value
+
+
 def worker_app() -> FastAPI:
     """The app of one ``serve --workers N`` worker: uvicorn calls it in each process."""
-    from orgplane.api.observability import configure_logging
+    from orgplane.api.observability import LogFormat, configure_logging
     from orgplane.store import create_engine
     from orgplane.web import create_app
 
     target = json.loads(os.environ[_WORKER_ENV])
-    configure_logging()
+    configure_logging(log_format=LogFormat(target.get("logs", "json")))
     app = create_app(get_settings(), create_engine(target["db"]), host=target["host"])
     _freeze_startup_objects()
     return app
@@ -253,18 +290,21 @@ def _apply(
     examples are "examples/cipo/…" wherever orgplane is installed)."""
     from sqlalchemy.orm import Session
 
-    from orgplane.rules import Severity, default_registry
+    from orgplane.rules import Severity, default_registry, relative_findings
     from orgplane.services import apply_spec
     from orgplane.spec import load_spec
     from orgplane.store import database_errors
 
     org = load_spec(path)
-    findings = default_registry().check(org)
-    if shown_as is not None:
-        findings = [_shown(finding, path, shown_as) for finding in findings]
+    # Stored by the spec's own names ("cipo/1d.yaml", "examples/cipo/1d.yaml" for the
+    # bundled examples), never this machine's paths.
+    root = path if path.is_dir() else path.parent
+    name = str(shown_as) if shown_as is not None else (path.name if path.is_dir() else "")
+    checked = default_registry().check(org)
+    findings = relative_findings(checked, root, name)
     errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
     if errors and not accept_errors:
-        for finding in findings:
+        for finding in checked:  # as this machine names the files: the person is here
             if finding.severity is Severity.ERROR:
                 err().print(safe(finding))
         raise UsageError(
@@ -283,11 +323,3 @@ def _apply(
     path = shown_as or path
     note = f", {errors} error{'s' if errors != 1 else ''} on its findings page" if errors else ""
     err().print(f"{safe(path)}: org {safe(org.code)} {state}{note}")
-
-
-def _shown(finding: Finding, root: Path, shown_as: Path) -> Finding:
-    location = finding.location
-    if location is None or not Path(location.file).is_relative_to(root):
-        return finding
-    relative = Path(location.file).relative_to(root)
-    return replace(finding, location=replace(location, file=str(shown_as / relative)))

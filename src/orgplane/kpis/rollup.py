@@ -2,8 +2,9 @@
 
 Pure; imports only ``kpis.evaluate``. A group's roll-up counts the KPIs of its whole
 subtree (unit → squad → department → org): how many are met, at risk, breached or
-without data, the weighted share of KPIs with data that meet their target (met or at
-risk: an at-risk KPI still meets it), and the worst status among them.
+without data, the weighted share of KPIs with data that are met (at risk is not met:
+it is counted on its own, as breached is), and the worst status among them.
+``Rollup.summary`` says it in the words the CLI, the API and the web all show.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class Rollup:
     """The KPIs of one group's subtree, summed up."""
 
     counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
-    #: Sum of the weights of KPIs with data, and of those that meet their target.
+    #: Sum of the weights of KPIs with data, and of those that are met.
     weight_scored: float = 0.0
     weight_met: float = 0.0
 
@@ -30,7 +31,7 @@ class Rollup:
         if status is Status.NO_DATA:
             return
         self.weight_scored += weight
-        if status in (Status.MET, Status.AT_RISK):
+        if status is Status.MET:
             self.weight_met += weight
 
     def merge(self, other: Rollup) -> None:
@@ -45,10 +46,42 @@ class Rollup:
         return sum(self.counts.values())
 
     @property
+    def met(self) -> int:
+        return self.counts[Status.MET]
+
+    @property
+    def scored(self) -> int:
+        """KPIs with data in their window."""
+        return self.total - self.counts[Status.NO_DATA]
+
+    @property
     def share_met(self) -> float | None:
-        """Weighted share of the KPIs with data that meet their target; ``None`` if none
-        has data (or all weigh nothing)."""
+        """Weighted share of the KPIs with data that are met (not at risk, not breached);
+        ``None`` if none has data (or all weigh nothing)."""
         return self.weight_met / self.weight_scored if self.weight_scored else None
+
+    @property
+    def summary(self) -> str:
+        """The roll-up in words: "3 of 5 met (60%), 1 at risk, 1 breached, 2 no data"; a
+        status no KPI has is left out, met never is, and a share that weights make differ
+        from the count says "by weight". The CLI, the API and the web say exactly this."""
+        if not self.total:
+            return "no KPIs"
+        if not self.scored:
+            return f"{self.total} KPI{'s' if self.total != 1 else ''}, none measured"
+        share = self.share_met
+        met = f"{self.met} of {self.scored} met"
+        if share is not None:
+            # Weights may make the share differ from the count: then it says so.
+            weighted = abs(share - self.met / self.scored) > 0.0005
+            met += f" ({share:.0%}{' by weight' if weighted else ''})"
+        parts = [met]
+        parts += [
+            f"{self.counts[status]} {status.label}"
+            for status in (Status.AT_RISK, Status.BREACHED, Status.NO_DATA)
+            if self.counts[status]
+        ]
+        return ", ".join(parts)
 
     @property
     def worst(self) -> Status:

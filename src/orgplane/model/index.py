@@ -22,6 +22,7 @@ from orgplane.model.catalog import CatalogEntry
 from orgplane.model.group import Dependency, Direction, Group
 from orgplane.model.org import Org
 from orgplane.model.person import Person
+from orgplane.model.reach import Step, walk
 from orgplane.model.role import Role
 
 __all__ = ["Edge", "ImpactRow", "OrgIndex", "Resolution"]
@@ -277,28 +278,22 @@ class OrgIndex:
     def impact(
         self, path: str, *, reverse: bool = False, depth: int | None = None
     ) -> list[ImpactRow]:
-        """What ``path`` depends on (or, ``reverse``, what depends on it), transitively.
-
-        A group stands for its whole subtree: "1D depends on X" includes what its squads
-        and units depend on, and "who depends on 1B" includes dependents of B-2. Each group
-        is listed once, at the smallest distance, breadth first.
-        """
-        seen: set[str] = set(self.subtree(path))
+        """What ``path`` depends on (or, ``reverse``, what depends on it), transitively, by
+        the rule of ``model.reach``: a group stands for its subtree (who depends on 1B
+        includes who depends on B-2), and a group does not inherit its parent's
+        dependents. Each group is listed once, at the smallest distance, breadth first."""
         rows: list[ImpactRow] = []
-        frontier = [path]
-        level = 0
-        while frontier and (depth is None or level < depth):
-            level += 1
-            next_frontier: list[str] = []
-            for current in frontier:
-                for member in self.subtree(current):
-                    edges = self.incoming(member) if reverse else self.outgoing(member)
-                    for edge in edges:
-                        other = edge.source if reverse else edge.target
-                        if other in seen:
-                            continue
-                        seen.add(other)
-                        rows.append(ImpactRow(other, level, edge))
-                        next_frontier.append(other)
-            frontier = next_frontier
+        listed: set[str] = set()
+        for reached in walk(path, reverse=reverse, depth=depth, touching=self._touching):
+            if reached.other is not None and reached.other not in listed:
+                listed.add(reached.other)
+                rows.append(ImpactRow(reached.other, reached.hop, reached.item))
         return rows
+
+    def _touching(self, path: str) -> list[Step[Edge]]:
+        """Every edge to or from ``path`` or a group below it, as ``walk`` takes them."""
+        return [
+            Step(edge, edge.source, edge.target, (edge.declared_by, edge.index))
+            for member in self.subtree(path)
+            for edge in (*self.outgoing(member), *self.incoming(member))
+        ]

@@ -3,7 +3,7 @@
 Imports ``model`` and ``errors``. See docs/rules.md for every rule.
 """
 
-from orgplane.rules.finding import Finding, Severity
+from orgplane.rules.finding import Finding, Severity, relative_findings
 from orgplane.rules.registry import (
     ENTRY_POINT_GROUP,
     Rule,
@@ -20,4 +20,5 @@ __all__ = [
     "RuleRegistry",
     "Severity",
     "default_registry",
+    "relative_findings",
 ]

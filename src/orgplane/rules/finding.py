@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 
 from orgplane.model import Location
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["Finding", "Severity", "relative_findings"]
 
 
 class Severity(StrEnum):
@@ -47,3 +49,39 @@ class Finding:
             self.code,
             self.message,
         )
+
+
+def relative_findings(findings: Iterable[Finding], root: Path, shown_as: str) -> list[Finding]:
+    """``findings`` with the files below ``root`` named ``shown_as/…`` (just ``…`` when
+    ``shown_as`` is empty), in their locations and wherever a message or hint quotes a
+    position: what is stored and served never holds this machine's paths, and names the
+    same file the same way wherever the spec was applied from."""
+    roots = sorted({str(root), str(root.resolve())} - {"", "."}, key=len, reverse=True)
+    prefix = f"{shown_as}/" if shown_as else ""
+
+    def shown(text: str) -> str:
+        for name in roots:
+            text = text.replace(f"{name.rstrip('/')}/", prefix)
+        return text
+
+    def shown_file(file: str) -> str:
+        path = Path(file)
+        for base in (root, root.resolve()):
+            if path.is_relative_to(base):
+                return prefix + path.relative_to(base).as_posix()
+        return shown(file)
+
+    out = []
+    for finding in findings:
+        location = finding.location
+        if location is not None:
+            location = replace(location, file=shown_file(location.file))
+        out.append(
+            replace(
+                finding,
+                location=location,
+                message=shown(finding.message),
+                hint=shown(finding.hint) if finding.hint is not None else None,
+            )
+        )
+    return out

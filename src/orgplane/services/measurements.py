@@ -36,6 +36,7 @@ __all__ = [
     "Measurement",
     "PullOutcome",
     "import_file",
+    "org_of_group",
     "pull",
     "record",
     "reference_org",
@@ -112,6 +113,30 @@ def _org_code(session: Session, org_code: str | None) -> str:
     raise UsageError(f"the database holds several orgs ({', '.join(codes)}): name one")
 
 
+def org_of_group(session: Session, org_code: str | None, group_ref: str) -> str:
+    """The org whose group ``group_ref`` names: ``org_code`` if given, else the only org,
+    else the one org that has such a group (none or several: a one-line error)."""
+    codes = [org.code for org in orgs.list_orgs(session)] if org_code is None else []
+    if org_code is not None or len(codes) <= 1:
+        return _org_code(session, org_code)
+    having = []
+    for code in codes:
+        try:
+            resolve_group(session, code, group_ref)
+        except NotFoundError:
+            continue
+        except UsageError:  # several groups of that org: the org has it
+            pass
+        having.append(code)
+    if len(having) == 1:
+        return having[0]
+    if having:
+        raise UsageError(
+            f"{group_ref!r} names groups in several orgs ({', '.join(having)}): name one (--org)"
+        )
+    raise NotFoundError(f"no group {group_ref!r} in any org of the database ({', '.join(codes)})")
+
+
 def reference_org(ref: str) -> str | None:
     """The org a KPI reference names (``CIPO`` in ``CIPO:B-2#p95-latency``), if any."""
     org_part, colon, _ = ref.strip().partition(":")
@@ -136,7 +161,7 @@ def resolve_kpi(session: Session, ref: str, org_code: str | None = None) -> Seri
             )
         org_code, text = named, text.partition(":")[2]
     group_ref, hash_, kpi_id = text.partition("#")
-    org = _org_code(session, org_code)
+    org = org_of_group(session, org_code, group_ref)
     path = resolve_group(session, org, group_ref)
     if not hash_ or not kpi_id:
         ids = ", ".join(s.kpi_id for s in list_series(session, org, group_path=path)) or "none"

@@ -260,6 +260,7 @@ def rollup_json(rollup: Rollup) -> dict[str, Any]:
         "status": rollup.worst.value,
         "share_met": rollup.share_met,
         "counts": {status.value: n for status, n in rollup.counts.items()},
+        "summary": rollup.summary,
     }
 
 

@@ -12,6 +12,7 @@ from orgplane.spec.loader import (
     load_spec_text,
     merge_documents,
 )
+from orgplane.spec.orgs import load_orgs
 from orgplane.spec.reader import MAX_DEPTH, MAX_FILE_BYTES, read_yaml_bytes, read_yaml_text
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "dump_spec",
     "find_spec_files",
     "load_documents",
+    "load_orgs",
     "load_spec",
     "load_spec_text",
     "merge_documents",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select, tuple_, union_all
+from sqlalchemy import ColumnElement, func, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from orgplane.model import Org, OrgIndex
@@ -20,6 +20,7 @@ from orgplane.store.tables import CatalogRow
 __all__ = [
     "CatalogView",
     "catalog_of_group",
+    "count_by_owner",
     "fetch_catalog",
     "get_catalog_entry",
     "page_catalog",
@@ -188,3 +189,14 @@ def page_catalog(
     if after is not None:
         where.append(tuple_(CatalogRow.name, CatalogRow.entry_id) > tuple_(*after))
     return _entries(session, *where, limit=limit)
+
+
+def count_by_owner(session: Session, org_code: str) -> dict[str | None, int]:
+    """How many entries each group owns, by its path (``None``: entries whose owner names
+    no group); their sum is the size of the org's catalog."""
+    statement = (
+        select(CatalogRow.owner_path, func.count())
+        .where(CatalogRow.org_code == org_code)
+        .group_by(CatalogRow.owner_path)
+    )
+    return {path: int(count) for path, count in session.execute(statement)}

@@ -30,6 +30,7 @@ __all__ = [
     "groups_by_code",
     "groups_by_kind",
     "groups_of_person",
+    "leads_by_group",
     "page_groups",
     "search_groups",
     "summaries_by_path",
@@ -271,14 +272,20 @@ def dependents_of(session: Session, org_code: str, path: str) -> list[Dependency
 
 
 def dependency_edges(session: Session, org_code: str, path: str) -> list[DependencyView]:
-    """Every dependency that touches the group at ``path``, whichever way it points: those
-    it wrote and those whose target resolved to it, by writer and position. Which side
-    depends on which is the caller's to read from ``direction``."""
+    """Every dependency that touches the group at ``path`` or a group below it, whichever
+    way it points: those they wrote and those whose target resolved to them, by writer
+    and position. Which side depends on which is the caller's to read from ``direction``
+    (``model.reach`` applies the rule)."""
     rows = session.scalars(
         select(DependencyRow)
         .where(
             DependencyRow.org_code == org_code,
-            or_(DependencyRow.group_path == path, DependencyRow.target_path == path),
+            or_(
+                DependencyRow.group_path == path,
+                DependencyRow.target_path == path,
+                DependencyRow.group_path.startswith(path + "/", autoescape=True),
+                DependencyRow.target_path.startswith(path + "/", autoescape=True),
+            ),
         )
         .order_by(DependencyRow.group_path, DependencyRow.position)
     )
@@ -331,3 +338,10 @@ def all_summaries(
 def count_groups(session: Session, org_code: str) -> int:
     statement = select(func.count()).select_from(GroupRow).where(GroupRow.org_code == org_code)
     return int(session.execute(statement).scalar_one())
+
+
+def leads_by_group(session: Session, org_code: str) -> dict[str, list[str]]:
+    """The ids of each group's leads in spec order, by group path (groups without a lead
+    left out)."""
+    statement = select(GroupRow.path, GroupRow.leads).where(GroupRow.org_code == org_code)
+    return {path: list(leads) for path, leads in session.execute(statement) if leads}

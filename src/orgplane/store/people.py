@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orgplane.model import Org
@@ -17,6 +17,7 @@ from orgplane.store.tables import PersonRow
 
 __all__ = [
     "PersonView",
+    "count_people",
     "fetch_people",
     "get_person",
     "page_people",
@@ -107,3 +108,9 @@ def page_people(
         statement = statement.where(PersonRow.id > after)
     rows = session.scalars(statement.order_by(PersonRow.id).limit(limit))
     return [_view(row) for row in rows]
+
+
+def count_people(session: Session, org_code: str) -> int:
+    """How many people the org has."""
+    statement = select(func.count()).select_from(PersonRow).where(PersonRow.org_code == org_code)
+    return int(session.execute(statement).scalar_one())

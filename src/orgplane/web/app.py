@@ -1,7 +1,7 @@
 """The whole server as one ASGI app: the API, the web pages and their static files.
 
-Imports ``api``, ``web.pages``, ``web.scorecard_pages``, ``web.oncall_pages``,
-``web.paging``, ``web.override_pages``, ``web.security``, ``errors`` and ``settings``. Errors on pages are HTML pages with the API's status (401 without a
+Imports ``api``, ``web`` (its page modules and ``web.security``), ``errors`` and
+``settings``. Errors on pages are HTML pages with the API's status (401 without a
 token where reads are closed, 403 for a role that may not, 404 …); errors on the API
 (and /healthz, /readyz, /metrics) stay problem+json. ``web.security`` refuses foreign
 Host names and adds the security headers to everything.
@@ -27,7 +27,16 @@ from orgplane.errors import (
     PermissionDeniedError,
 )
 from orgplane.settings import Settings
-from orgplane.web import oncall_pages, override_pages, pages, paging, scorecard_pages
+from orgplane.web import (
+    findings_pages,
+    group_pages,
+    oncall_pages,
+    org_pages,
+    override_pages,
+    pages,
+    paging,
+    scorecard_pages,
+)
 from orgplane.web.security import SecurityMiddleware, allowed_hosts
 
 __all__ = ["create_app"]
@@ -38,7 +47,10 @@ _MACHINE_PATHS = ("/api/", "/healthz", "/readyz", "/metrics")
 def create_app(settings: Settings, engine: Engine, *, host: str = "127.0.0.1") -> FastAPI:
     """The server for ``engine``'s database: API under /api, pages everywhere else."""
     app = create_api(settings, engine, host=host)
+    app.include_router(org_pages.router)
     app.include_router(pages.router)
+    app.include_router(group_pages.router)
+    app.include_router(findings_pages.router)
     app.include_router(scorecard_pages.router)
     app.include_router(oncall_pages.router)
     app.include_router(paging.router)

@@ -2,20 +2,22 @@
 
 Pure; stdlib only. Two layouts of the same picture; the page shows the one that fits:
 
-- ``wide`` (laptops): the group in the middle, what depends on it on the left, what it
-  depends on on the right (a side with nothing on it is left out). Each edge leaves its
-  outer box in a straight line as long as the longest label of its side, with its label
-  on top, and only then curves to the centre box, so the curves meet where no label is
-  and never cross one.
+- ``wide`` (laptops): what depends on the group on the left, the group in the middle,
+  what it depends on on the right (a side with nothing on it is left out). The group's
+  box is as tall as the rows beside it, so every edge is a straight line at its own
+  height, its arrowhead on the box where its line meets it (never one pile of
+  arrowheads on one point), and its label on top of the line.
 - ``tall`` (phones): one column — what depends on the group, the group, what it depends
   on — each box with its edge's label inside, joined by a trunk line on the left. It is
   readable at a phone's width, where the wide picture would have to shrink to a blur.
 
-Boxes link to their group's page for the mouse; the picture is one image to assistive
-technology (its text alternative says what it shows) and its links are out of the tab
-order, because the page lists the same groups as ordinary links below it. Every string
-from the spec is escaped; ``ids`` keeps the marker of each picture apart when one page
-holds both layouts.
+Names are never cut: a long one wraps onto a second line (a third is shortened, and the
+box's tooltip has it whole). The page says what the colours and arrows mean beside the
+picture (``group.html``). Boxes link to their group's page for the mouse; the picture is
+one image to assistive technology (its text alternative says what it shows) and its
+links are out of the tab order, because the page lists the same groups as ordinary
+links below it. Every string from the spec is escaped; ``ids`` keeps the marker of each
+picture apart when one page holds both layouts.
 """
 
 from __future__ import annotations
@@ -24,19 +26,21 @@ from dataclasses import dataclass
 from html import escape
 from typing import Literal
 
-__all__ = ["GraphNode", "dependency_svg"]
+__all__ = ["GraphNode", "dependency_svg", "wrap"]
 
-_WIDTH = 210
-_HEIGHT = 46
+_WIDTH = 220
 _GAP = 14
 _MARGIN = 20
 _MORE_HEIGHT = 24
-_MAX_LABEL = 28
-_MAX_EDGE_LABEL = 26
-#: Room for the curves between the straight runs and the centre box.
-_CURVE = 110
+_MAX_EDGE_LABEL = 30
+#: Lines of a name a box shows.
+_NAME_LINES = 2
+#: The box: the code's line, then each name line.
+_CODE_LINE = 20
+_NAME_LINE = 15
+_PAD = 10
 #: The shortest straight run (an arrowhead needs room even without a label).
-_MIN_RUN = 24
+_MIN_RUN = 40
 #: Generous average advances of the fonts used (DejaVu Sans is wide), per character.
 _CHAR_11PX = 6.2
 _CHAR_12PX = 6.8
@@ -62,24 +66,77 @@ class GraphNode:
     edge: str = ""  #: what is provided along the edge ("PVC/GPU", "SLO")
 
 
-def _short(text: str, limit: int = _MAX_LABEL) -> str:
+def _short(text: str, limit: int) -> str:
     limit = max(limit, 2)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _box(node: GraphNode, x: int, y: int, css: str, *, width: int = _WIDTH, edge: str = "") -> str:
-    """A box with the node's code and name (and, in the tall layout, its edge's label)."""
+def wrap(text: str, width: int, lines: int = _NAME_LINES) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken between words (a word
+    longer than a line is broken); past ``lines`` lines the last is shortened with "…"."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                out.append(line)
+                line = ""
+            out.append(word[:width])
+            word = word[width:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            out.append(line)
+            line = word
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        rest = " ".join(out[lines - 1 :])
+        out = [*out[: lines - 1], _short(rest, width)]
+    return out or [""]
+
+
+def _name_lines(node: GraphNode, width: int) -> list[str]:
+    return wrap(node.name, int((width - 24) / _CHAR_12PX))
+
+
+def _height(nodes: list[GraphNode], width: int) -> int:
+    """The height of the boxes of one picture: room for its longest name."""
+    lines = max((len(_name_lines(node, width)) for node in nodes), default=1)
+    return _CODE_LINE + lines * _NAME_LINE + _PAD
+
+
+def _box(
+    node: GraphNode,
+    x: int,
+    y: int,
+    css: str,
+    *,
+    width: int = _WIDTH,
+    height: int,
+    edge: str = "",
+) -> str:
+    """A box with the node's code and name (and, in the tall layout, its edge's label);
+    its text sits in the middle of a box taller than it needs."""
     code = _short(node.code, 24)
+    lines = _name_lines(node, width)
+    used = _CODE_LINE + len(lines) * _NAME_LINE + _PAD
+    top = y + (height - used) // 2
     parts = [
-        f'<rect x="{x}" y="{y}" width="{width}" height="{_HEIGHT}" rx="8" class="{css}"/>',
-        f'<text x="{x + 12}" y="{y + 19}" class="code">{escape(code)}</text>',
-        f'<text x="{x + 12}" y="{y + 36}" class="name">'
-        f"{escape(_short(node.name, int((width - 24) / _CHAR_12PX)))}</text>",
+        f'<rect x="{x}" y="{y}" width="{width}" height="{height}" rx="8" class="{css}"/>',
+        f'<text x="{x + 12}" y="{top + 19}" class="code">{escape(code)}</text>',
     ]
+    for i, line in enumerate(lines):
+        parts.append(
+            f'<text x="{x + 12}" y="{top + 19 + _NAME_LINE * (i + 1) + 2}" class="name">'
+            f"{escape(line)}</text>"
+        )
     if edge:
         room = width - 34 - len(code) * _CHAR_MONO_13PX
         parts.append(
-            f'<text x="{x + width - 10}" y="{y + 19}" class="edge-label" text-anchor="end">'
+            f'<text x="{x + width - 10}" y="{top + 19}" class="edge-label" text-anchor="end">'
             f"{escape(_short(edge, int(room / _CHAR_11PX)))}</text>"
         )
     title = f"<title>{escape(node.code)} {escape(node.name)}</title>"
@@ -92,13 +149,13 @@ def _box(node: GraphNode, x: int, y: int, css: str, *, width: int = _WIDTH, edge
 def _run(nodes: list[GraphNode]) -> int:
     """The straight run of one side's edges: as long as its longest label, and more."""
     longest = max((len(_short(node.edge, _MAX_EDGE_LABEL)) for node in nodes), default=0)
-    return max(_MIN_RUN, round(longest * _CHAR_11PX) + 16)
+    return max(_MIN_RUN, round(longest * _CHAR_11PX) + 30)
 
 
-def _column_tops(count: int, top: int, height: int) -> list[int]:
-    used = count * _HEIGHT + max(0, count - 1) * _GAP
-    first = top + (height - used) // 2
-    return [first + i * (_HEIGHT + _GAP) for i in range(count)]
+def _column_tops(count: int, top: int, span: int, height: int) -> list[int]:
+    used = count * height + max(0, count - 1) * _GAP
+    first = top + (span - used) // 2
+    return [first + i * (height + _GAP) for i in range(count)]
 
 
 def _edge_label(text: str, x: int, y: int, anchor: str) -> str:
@@ -110,10 +167,9 @@ def _edge_label(text: str, x: int, y: int, anchor: str) -> str:
     )
 
 
-def _line(points: str, text: str, marker: str | None) -> str:
-    dashed = " indirect" if text.startswith("via ") else ""
+def _line(points: str, marker: str | None) -> str:
     end = f' marker-end="url(#{marker})"' if marker else ""
-    return f'<path d="{points}" class="edge{dashed}"{end}/>'
+    return f'<path d="{points}" class="edge"{end}/>'
 
 
 def _more(count: int, x: int, y: int, anchor: str = "middle") -> str:
@@ -134,38 +190,35 @@ def _wide(
     left = bool(dependents or more_dependents)
     right = bool(dependencies or more_dependencies)
     left_run, right_run = _run(dependents), _run(dependencies)
+    box = _height([center, *dependents, *dependencies], _WIDTH)
     rows = max(len(dependents), len(dependencies), 1)
-    body = rows * _HEIGHT + (rows - 1) * _GAP
+    body = rows * box + (rows - 1) * _GAP
     extra = _MORE_HEIGHT if more_dependents or more_dependencies else 0
     height = body + 2 * _MARGIN + extra
-    mid_x = _WIDTH + left_run + _CURVE if left else 0
-    right_x = mid_x + _WIDTH + right_run + _CURVE
+    mid_x = _WIDTH + left_run if left else 0
+    right_x = mid_x + _WIDTH + right_run
     width = right_x + _WIDTH if right else mid_x + _WIDTH
-    mid_y = _MARGIN + (body - _HEIGHT) // 2
-    center_y = mid_y + _HEIGHT // 2
+    # The centre box spans the rows beside it: each edge meets it at its own height.
+    left_tops = _column_tops(len(dependents), _MARGIN, body, box)
+    right_tops = _column_tops(len(dependencies), _MARGIN, body, box)
+    tops = [*left_tops, *right_tops]
+    mid_top = min(tops, default=_MARGIN + (body - box) // 2)
+    mid_bottom = max((t + box for t in tops), default=mid_top + box)
 
     lines: list[str] = []
     boxes: list[str] = []
     labels: list[str] = []
-    for node, top in zip(dependents, _column_tops(len(dependents), _MARGIN, body), strict=True):
-        y = top + _HEIGHT // 2
-        start, bend = _WIDTH, _WIDTH + left_run
-        control = bend + _CURVE // 2
-        end = mid_x - 6  # the arrowhead's tip touches the box
-        curve = f"M{start},{y} H{bend} C{control},{y} {control},{center_y} {end},{center_y}"
-        lines.append(_line(curve, node.edge, marker))
-        labels.append(_edge_label(node.edge, start + 8, y, "start"))
-        boxes.append(_box(node, 0, top, "node dependent"))
-    for node, top in zip(dependencies, _column_tops(len(dependencies), _MARGIN, body), strict=True):
-        y = top + _HEIGHT // 2
-        start, bend = mid_x + _WIDTH, right_x - right_run
-        control = start + _CURVE // 2
-        end = right_x - 6
-        curve = f"M{start},{center_y} C{control},{center_y} {control},{y} {bend},{y} H{end}"
-        lines.append(_line(curve, node.edge, marker))
-        labels.append(_edge_label(node.edge, end - 6, y, "end"))
-        boxes.append(_box(node, right_x, top, "node dependency"))
-    boxes.append(_box(center, mid_x, mid_y, "node center"))
+    for node, top in zip(dependents, left_tops, strict=True):
+        y = top + box // 2
+        lines.append(_line(f"M{_WIDTH},{y} H{mid_x - 6}", marker))
+        labels.append(_edge_label(node.edge, _WIDTH + 8, y, "start"))
+        boxes.append(_box(node, 0, top, "node dependent", height=box))
+    for node, top in zip(dependencies, right_tops, strict=True):
+        y = top + box // 2
+        lines.append(_line(f"M{mid_x + _WIDTH},{y} H{right_x - 6}", marker))
+        labels.append(_edge_label(node.edge, right_x - 12, y, "end"))
+        boxes.append(_box(node, right_x, top, "node dependency", height=box))
+    boxes.append(_box(center, mid_x, mid_top, "node center", height=mid_bottom - mid_top))
     if more_dependents:
         labels.append(_more(more_dependents, _WIDTH // 2, height - _MARGIN))
     if more_dependencies:
@@ -183,6 +236,7 @@ def _tall(
 ) -> tuple[int, int, list[str]]:
     width = _TALL_WIDTH
     box_width = width - _TALL_BOX_X
+    box = _height([*dependents, *dependencies], box_width)
     lines: list[str] = []
     boxes: list[str] = []
     labels: list[str] = []
@@ -207,18 +261,19 @@ def _tall(
         y += _HEADING
         middles = []
         for node in nodes:
-            middles.append(y + _HEIGHT // 2)
-            boxes.append(_box(node, _TALL_BOX_X, y, css, width=box_width, edge=node.edge))
-            y += _HEIGHT + _TALL_GAP
+            middles.append(y + box // 2)
+            boxes.append(
+                _box(node, _TALL_BOX_X, y, css, width=box_width, height=box, edge=node.edge)
+            )
+            y += box + _TALL_GAP
         if more:
             labels.append(_more(more, _TALL_BOX_X + 4, y + 12, "start"))
             y += _MORE_HEIGHT
-        for middle, node in zip(middles, nodes, strict=True):
+        for middle in middles:
             if inbound:  # box → trunk
-                lines.append(_line(f"M{_TALL_BOX_X},{middle} H{_TRUNK_X}", node.edge, None))
+                lines.append(_line(f"M{_TALL_BOX_X},{middle} H{_TRUNK_X}", None))
             else:  # trunk → box
-                tick = f"M{_TRUNK_X},{middle} H{_TALL_BOX_X - 6}"
-                lines.append(_line(tick, node.edge, marker))
+                lines.append(_line(f"M{_TRUNK_X},{middle} H{_TALL_BOX_X - 6}", marker))
         if inbound and middles:  # the trunk down to the centre box, which comes next
             trunk = f"M{_TRUNK_X},{middles[0]} V{y + 16}"
             lines.append(f'<path d="{trunk}" class="edge trunk" marker-end="url(#{marker})"/>')
@@ -229,8 +284,9 @@ def _tall(
     total_in = len(dependents) + more_dependents
     side(dependents, more_dependents, f"Depend on {center.code} ({total_in})",
          "node dependent", None)  # fmt: skip
-    boxes.append(_box(center, 0, y, "node center", width=width))
-    y += _HEIGHT
+    center_height = _height([center], width)
+    boxes.append(_box(center, 0, y, "node center", width=width, height=center_height))
+    y += center_height
     total_out = len(dependencies) + more_dependencies
     side(dependencies, more_dependencies, f"{center.code} depends on ({total_out})",
          "node dependency", y)  # fmt: skip

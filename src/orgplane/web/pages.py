@@ -1,11 +1,12 @@
-"""The web UI's pages, rendered on the server with Jinja2; htmx adds instant search and
-filtering without a page load, and every page works without JavaScript.
+"""The web UI's templates and what its pages share, and the catalog page: rendered on
+the server with Jinja2; htmx adds instant search and filtering without a page load, and
+every page works without JavaScript.
 
-Imports ``api`` (dependencies and the group resolver), ``services.scorecard``, ``store``,
-``kpis``, ``web.graph`` and ``web.sparkline``; no SQL here. Pages: the org (tree +
-search), a group (facts, KPIs scored with sparklines, the roll-up of its subtree,
-dependency graph, findings), the catalog (filterable, paged) and the findings; the
-scorecard is in ``web.scorecard_pages``, which shares the KPI rows built here.
+Imports ``api`` (dependencies), ``services.scorecard``, ``store``, ``kpis`` and
+``web.sparkline``; no SQL here. The other pages are one module each: the front door and
+an org (``web.org_pages``), a group (``web.group_pages``), the findings
+(``web.findings_pages``), the scorecard (``web.scorecard_pages``, which shares the KPI
+rows built here) and on call (``web.oncall_pages``).
 """
 
 from __future__ import annotations
@@ -15,28 +16,37 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from importlib.resources import files
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from orgplane.api.deps import ContextDep, ReaderDep, SessionDep
-from orgplane.api.groups import resolve_group
 from orgplane.errors import NotFoundError
 from orgplane.kpis import Kind, Objective
 from orgplane.kpis.display import format_value
 from orgplane.kpis.evaluate import Status
 from orgplane.kpis.rollup import Rollup, roll_up
 from orgplane.services.scorecard import KpiScore, score_series, sparklines
-from orgplane.store import catalog, findings, group_queries, kpi_series, orgs, people
-from orgplane.store.group_queries import GroupSummary, KpiView
+from orgplane.store import catalog, kpi_series, orgs
+from orgplane.store.group_queries import KpiView
 from orgplane.store.orgs import OrgView
-from orgplane.web.graph import GraphNode, dependency_svg
 from orgplane.web.sparkline import sparkline_svg
 
-__all__ = ["KpiRow", "RollupView", "kpi_rows", "rollup_view", "router", "templates"]
+__all__ = [
+    "KpiRow",
+    "RollupView",
+    "base_context",
+    "group_kpis",
+    "kpi_rows",
+    "org_or_404",
+    "render",
+    "rollup_view",
+    "router",
+    "templates",
+]
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("orgplane.web") / "templates"))
@@ -44,8 +54,6 @@ templates.env.globals["version"] = version("orgplane")
 
 #: Catalog rows per page.
 PAGE_SIZE = 50
-#: Boxes per side of a dependency graph; the lists below it have them all.
-GRAPH_LIMIT = 14
 
 
 #: Kinds whose sparkline values compare with the objective's target (a rate's slices
@@ -58,12 +66,15 @@ class RollupView:
     """A roll-up as a page shows it."""
 
     worst: Status
-    #: Share of the scored KPIs that meet their target, in percent; ``None`` if none scored.
+    #: Share of the scored KPIs that are met (at risk is not), in percent; ``None`` if
+    #: none scored.
     percent_met: float | None
     met: int
     scored: int
     total: int
     counts: dict[Status, int]
+    #: The roll-up in the words the CLI and the API use (``Rollup.summary``).
+    summary: str
 
 
 def rollup_view(rollup: Rollup) -> RollupView:
@@ -71,10 +82,11 @@ def rollup_view(rollup: Rollup) -> RollupView:
     return RollupView(
         worst=rollup.worst,
         percent_met=None if share is None else round(share * 100, 1),
-        met=rollup.counts[Status.MET] + rollup.counts[Status.AT_RISK],
-        scored=rollup.total - rollup.counts[Status.NO_DATA],
+        met=rollup.met,
+        scored=rollup.scored,
         total=rollup.total,
         counts=dict(rollup.counts),
+        summary=rollup.summary,
     )
 
 
@@ -138,7 +150,7 @@ def kpi_rows(
     return rows
 
 
-def _group_kpis(
+def group_kpis(
     session: SessionDep, org_code: str, path: str, kpis: list[KpiView]
 ) -> dict[str, Any]:
     """The group's own KPIs scored now, the roll-up of its subtree, and whether any of
@@ -157,152 +169,19 @@ def _group_kpis(
     }
 
 
-def _org(session: SessionDep, code: str) -> OrgView:
+def org_or_404(session: SessionDep, code: str) -> OrgView:
     found = orgs.get_org(session, code)
     if found is None:
         raise NotFoundError(f"no org {code!r}")
     return found
 
 
-def _render(request: Request, name: str, **context: Any) -> Response:
+def render(request: Request, name: str, **context: Any) -> Response:
     return templates.TemplateResponse(request, name, context)
 
 
-def _base(session: SessionDep, org: OrgView | None, page: str) -> dict[str, Any]:
+def base_context(session: SessionDep, org: OrgView | None, page: str) -> dict[str, Any]:
     return {"org": org, "orgs": orgs.list_orgs(session), "page": page}
-
-
-@router.get("/")
-def home(session: SessionDep, _caller: ReaderDep) -> Response:
-    found = orgs.list_orgs(session)
-    if not found:
-        raise NotFoundError("no org has been applied yet: run 'orgplane apply SPEC'")
-    return RedirectResponse(f"/orgs/{found[0].code}", status_code=303)
-
-
-@router.get("/switch")
-def switch(org: Annotated[str, Query(max_length=64)]) -> Response:
-    """The org picker's target (its form works without JavaScript)."""
-    return RedirectResponse(f"/orgs/{quote(org, safe='')}", status_code=303)
-
-
-def _tree(groups: list[GroupSummary]) -> list[dict[str, Any]]:
-    nodes: dict[str, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
-    for group in groups:  # parents first
-        node = {
-            "code": group.code,
-            "name": group.name,
-            "kind": group.kind,
-            "path": group.path,
-            "depth": group.depth,
-            "children": [],
-        }
-        nodes[group.path] = node
-        parent = nodes.get(group.parent_path) if group.parent_path else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
-
-
-@router.get("/orgs/{org}")
-def org_page(request: Request, session: SessionDep, _caller: ReaderDep, org: str) -> Response:
-    view = _org(session, org)
-    groups = group_queries.all_summaries(session, view.code)
-    return _render(
-        request,
-        "org.html",
-        **_base(session, view, "org"),
-        tree=_tree(groups),
-        group_count=len(groups),
-    )
-
-
-@router.get("/orgs/{org}/search")
-def search(
-    request: Request,
-    session: SessionDep,
-    _caller: ReaderDep,
-    org: str,
-    q: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
-    """The instant search's results, as an HTML fragment for htmx."""
-    view = _org(session, org)
-    results = group_queries.search_groups(session, view.code, q, limit=25) if q.strip() else []
-    return _render(request, "_search_results.html", org=view, query=q.strip(), results=results)
-
-
-@router.get("/orgs/{org}/groups/{ref:path}")
-def group_page(
-    request: Request, session: SessionDep, _caller: ReaderDep, org: str, ref: str
-) -> Response:
-    view = _org(session, org)
-    group = resolve_group(session, view.code, ref)
-    path = group.summary.path
-    dependents = group_queries.dependents_of(session, view.code, path)
-    # What depends on a group's department depends on the group too, less directly:
-    # shown as "via 1B" so a squad's page tells who relies on its department.
-    parts = path.split("/")
-    inherited = [
-        (ancestor, dep)
-        for ancestor in ("/".join(parts[:i]) for i in range(len(parts) - 1, 0, -1))
-        for dep in group_queries.dependents_of(session, view.code, ancestor)
-        if not dep.group_path.startswith(path + "/") and dep.group_path != path
-    ]
-    base = f"/orgs/{view.code}/groups/"
-
-    def node(target_path: str | None, label: str, edge: str) -> GraphNode:
-        if target_path is None:
-            return GraphNode(label, "not in this org", None, edge)
-        found = group_queries.get_group(session, view.code, target_path)
-        if found is None:
-            return GraphNode(label, "not in this org", None, edge)
-        return GraphNode(found.summary.code, found.summary.name, base + target_path, edge)
-
-    # Only the boxes drawn are looked up: a much depended-on group has hundreds.
-    left_edges = [(d, d.provides) for d in dependents]
-    left_edges += [
-        (d, f"via {a.rsplit('/', 1)[-1]}: {d.provides}".rstrip(": ")) for a, d in inherited
-    ]
-    right_edges = group.dependencies
-    center = GraphNode(group.summary.code, group.summary.name, None)
-    left = [node(d.group_path, d.group_path, edge) for d, edge in left_edges[:GRAPH_LIMIT]]
-    right = [node(d.target_path, d.target, d.provides) for d in right_edges[:GRAPH_LIMIT]]
-    # Both layouts are sent; the stylesheet shows the one that fits the screen.
-    graphs = [
-        dependency_svg(
-            center,
-            left,
-            right,
-            more_dependents=max(0, len(left_edges) - GRAPH_LIMIT),
-            more_dependencies=max(0, len(right_edges) - GRAPH_LIMIT),
-            layout=layout,
-            ids=f"graph-{layout}",
-        )
-        for layout in ("wide", "tall")
-    ]
-    found = people.people_by_id(session, view.code, [*group.leads, *group.members])
-
-    def people_names(ids: list[str]) -> str:
-        return ", ".join(found[i].name if i in found else i for i in ids)
-
-    crumbs = []
-    parts = path.split("/")
-    for i in range(1, len(parts)):
-        crumbs.append({"code": parts[i - 1], "path": "/".join(parts[:i])})
-    return _render(
-        request,
-        "group.html",
-        **_base(session, view, "org"),
-        group=group,
-        crumbs=crumbs,
-        children=group_queries.child_groups(session, view.code, path),
-        dependents=dependents,
-        inherited=inherited,
-        graph_svg=Markup("".join(graphs)),  # built from escaped parts by web.graph
-        findings=findings.list_findings(session, view.code, subject=path),
-        people_names=people_names,
-        **_group_kpis(session, view.code, path, group.kpis),
-    )
 
 
 @router.get("/orgs/{org}/catalog")
@@ -317,7 +196,7 @@ def catalog_page(
     owner: Annotated[str, Query(max_length=512)] = "",
     after: Annotated[str, Query(max_length=1024)] = "",
 ) -> Response:
-    view = _org(session, org)
+    view = org_or_404(session, org)
     scope = f"web-catalog:{view.code}"
     key = context.cursor.decode_key(scope, after or None, str, str)
     start = (key[0], key[1]) if key is not None else None
@@ -336,28 +215,14 @@ def catalog_page(
         cursor = context.cursor.encode(scope, [entries[-1].name, entries[-1].id])
         query = urlencode({"q": q, "kind": kind, "owner": owner, "after": cursor})
         next_url = f"/orgs/{view.code}/catalog?{query}"
-    return _render(
+    return render(
         request,
         "catalog.html",
-        **_base(session, view, "catalog"),
+        **base_context(session, view, "catalog"),
         entries=entries,
+        # An org without a catalog is told so, not that nothing matches.
+        catalog_size=sum(catalog.count_by_owner(session, view.code).values()),
         filters={"q": q, "kind": kind, "owner": owner},
         kinds=["system", "service", "resource", "offering"],
         next_url=next_url,
     )
-
-
-@router.get("/orgs/{org}/findings")
-def findings_page(request: Request, session: SessionDep, _caller: ReaderDep, org: str) -> Response:
-    view = _org(session, org)
-    rows = [
-        {
-            "severity": f.severity.value,
-            "code": f.code,
-            "message": f.message,
-            "hint": f.hint,
-            "where": str(f.location) if f.location else (f.subject or ""),
-        }
-        for f in findings.list_findings(session, view.code)
-    ]
-    return _render(request, "findings.html", **_base(session, view, "findings"), findings=rows)

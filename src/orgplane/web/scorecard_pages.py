@@ -22,7 +22,14 @@ from orgplane.api.deps import ReaderDep, SessionDep
 from orgplane.api.groups import resolve_group
 from orgplane.services.scorecard import GroupScore, score_org
 from orgplane.store.group_queries import GroupSummary
-from orgplane.web.pages import RollupView, _base, _org, _render, kpi_rows, rollup_view
+from orgplane.web.pages import (
+    RollupView,
+    base_context,
+    kpi_rows,
+    org_or_404,
+    render,
+    rollup_view,
+)
 
 __all__ = ["ScorecardRow", "router"]
 
@@ -55,7 +62,7 @@ def scorecard_page(
     group: Annotated[str, Query(max_length=512)] = "",
     levels: Annotated[str, Query(max_length=8)] = "",
 ) -> Response:
-    view = _org(session, org)
+    view = org_or_404(session, org)
     # A hand-edited address gets the nearest depth this page draws, not an error.
     depth = min(max(int(levels), 1), MAX_LEVELS) if levels.isdigit() else DEFAULT_LEVELS
     root = resolve_group(session, view.code, group).summary if group.strip("/ ") else None
@@ -73,10 +80,10 @@ def scorecard_page(
         parts = root.path.split("/")
         crumbs = [{"code": parts[i - 1], "path": "/".join(parts[:i])} for i in range(1, len(parts))]
     example = next((k.series.ref for k in card.scores.values()), "B-2#p95-latency")
-    return _render(
+    return render(
         request,
         "scorecard.html",
-        **_base(session, view, "scorecard"),
+        **base_context(session, view, "scorecard"),
         root=root,
         crumbs=crumbs,
         at=at,

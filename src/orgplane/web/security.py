@@ -13,8 +13,9 @@ API answers problem+json and the pages an HTML page, as they do for every other 
 Every answer gets the security headers: no framing, no type sniffing, no referrer, and
 a Content-Security-Policy. Pages run scripts from this server's files only (never
 inline ones); their style attributes carry data (a bar's width, a row's depth), so
-inline styles stay allowed. /api/docs is FastAPI's Swagger UI, which loads from a CDN
-and starts with an inline script: its policy allows exactly that.
+inline styles stay allowed. /api/docs is Swagger UI, served from this server's files
+(``api/docs.py``) and started by one of them; its policy differs from the pages' only
+in allowing the blob: and data: images Swagger UI draws.
 """
 
 from __future__ import annotations
@@ -44,11 +45,9 @@ _PAGE_POLICY = (
     "frame-ancestors 'none'"
 )
 _API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-_DOCS_CDN = "https://cdn.jsdelivr.net"
 _DOCS_POLICY = (
-    f"default-src 'self'; script-src 'self' 'unsafe-inline' {_DOCS_CDN}; "
-    f"style-src 'self' 'unsafe-inline' {_DOCS_CDN}; img-src 'self' data: "
-    "https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 _COMMON = [
     (b"x-content-type-options", b"nosniff"),
