@@ -51,7 +51,7 @@ def test_dry_run_writes_nothing_and_json_reports(run: Run, tmp_path: Path) -> No
     assert report["org"]["contains"] == {
         "team": 1,
         "KPIs": 5,
-        "stakeholders": 6,
+        "stakeholders": 3,  # each named twice (interfaces, collaboration): merged
         "catalog entries": 5,
         "roles": 6,
         "message templates": 3,

@@ -79,6 +79,7 @@ def ancestor_dependents(loaded: Loaded, path: str) -> tuple[str, int] | None:
 
 
 def _sections(loaded: Loaded, path: str, node: Group) -> list[tuple[str, list[str]]]:
+    from orgplane.model.notes import shown_notes
     from orgplane.model.reach import as_a_whole
 
     outgoing = loaded.index.impact(path, depth=1)
@@ -101,7 +102,7 @@ def _sections(loaded: Loaded, path: str, node: Group) -> list[tuple[str, list[st
         ("Depended on by", dependents),
         ("Stakeholders", node.stakeholders),
         ("Boundaries", node.boundaries),
-        ("Notes", node.notes),
+        ("Notes", shown_notes(node.notes)),
         ("Findings", [str(f) for f in findings]),
     ]
 
@@ -117,6 +118,8 @@ def show(
 ) -> None:
     """Show one group: what it owns, kind, path, leads, members, responsibilities, stack,
     KPIs, dependencies in and out, notes and the validator's findings about it."""
+    from orgplane.model.notes import shown_notes
+
     source = read_source(spec, db)
     source.announce()
     loaded, path, node = source.group(org, group)
@@ -143,7 +146,7 @@ def show(
             "depended_on_by": [
                 {"path": row.path, "provides": row.edge.dependency.provides} for row in incoming
             ],
-            "notes": node.notes,
+            "notes": shown_notes(node.notes),
             "findings": [str(f) for f in loaded.findings() if f.subject == path],
         }
         print_raw(json.dumps(data, indent=2, ensure_ascii=False))

@@ -26,6 +26,7 @@ from orgplane.model import (
     Person,
     Role,
 )
+from orgplane.model.notes import shown_notes
 
 __all__ = ["EXPORT_VERSION", "SCHEMA_ID", "export_json", "export_json_schema", "org_document"]
 
@@ -69,7 +70,7 @@ def org_document(org: Org, index: OrgIndex) -> dict[str, Any]:
         "workflows": _dump_all(org.workflows),
         "roadmap": _dump_all(org.roadmap),
         "glossary": _dump_all(org.glossary),
-        "notes": list(org.notes),
+        "notes": shown_notes(org.notes),
     }
 
 
@@ -100,7 +101,7 @@ def _group(group: Group, path: str, index: OrgIndex) -> dict[str, Any]:
         "dependencies": [_dependency(dep, index) for dep in group.dependencies],
         "stakeholders": list(group.stakeholders),
         "boundaries": list(group.boundaries),
-        "notes": list(group.notes),
+        "notes": shown_notes(group.notes),
         "catalog": [entry.id for entry in index.catalog_by_owner.get(path, [])],
         "children": [_group(child, f"{path}/{child.code}", index) for child in group.groups],
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from orgplane.exporters._common import dependency_phrase, group_label, one_line
 from orgplane.model import Group, Org
+from orgplane.model.notes import shown_notes
 
 __all__ = ["export_markdown", "render_tree"]
 
@@ -36,7 +37,7 @@ def export_markdown(org: Org) -> str:
     blocks: list[str] = [f"# **{_html(one_line(org.name))}**"]
     if org.description:
         blocks.append(_html(org.description.strip()))
-    blocks.extend(_quote("Note", note) for note in org.notes if note.strip())
+    blocks.extend(_quote("Note", note) for note in shown_notes(org.notes) if note.strip())
     blocks.append(_code_block(_top_tree(org)))
     for group in org.groups:
         blocks.extend(_department(group))
@@ -58,7 +59,7 @@ def _department(group: Group) -> list[str]:
     blocks = [f"## **{title}**"]
     if group.description:
         blocks.append(_html(group.description.strip()))
-    blocks.extend(_quote("Note", note) for note in group.notes if note.strip())
+    blocks.extend(_quote("Note", note) for note in shown_notes(group.notes) if note.strip())
     blocks.extend(_quote("Boundary", text) for text in group.boundaries if text.strip())
     if group.groups:
         blocks.append("## 📌 Organizational Breakdown")

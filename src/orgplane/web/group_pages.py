@@ -3,7 +3,7 @@ is responsible for and runs, its dependencies in and out (drawn, and listed), fi
 
 Imports ``api`` (dependencies, the group resolver, the dependency walk), ``model.reach``,
 ``store``, ``web.graph`` and ``web.pages`` (templates, KPI rows); no SQL here. A card
-with nothing to say is left out. Dependencies follow ``model.reach``, as the CLI and the
+with nothing to say is left out; so are notes about the document (``model.notes``). Dependencies follow ``model.reach``, as the CLI and the
 API do: what depends on the group (or a group below it), and what it depends on; what
 depends on a group above it as a whole is that group's, and the page says so in one line
 that links there.
@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from orgplane.api.deps import ReaderDep, SessionDep
 from orgplane.api.groups import reach, resolve_group
+from orgplane.model.notes import shown_notes
 from orgplane.model.reach import Reached, as_a_whole, within
 from orgplane.store import catalog, findings, group_queries, people
 from orgplane.store.group_queries import DependencyView
@@ -162,5 +163,6 @@ def group_page(
         whole=whole,
         graph_svg=_graph(session, view.code, center, dependents, dependencies),
         findings=findings.list_findings(session, view.code, subject=path),
+        notes=shown_notes(group.notes),
         **group_kpis(session, view.code, path, group.kpis),
     )

@@ -85,7 +85,7 @@ def _group(
     if draft.boundaries:
         out["boundaries"] = draft.boundaries
     if draft.stakeholders:
-        out["stakeholders"] = draft.stakeholders
+        out["stakeholders"] = merged_stakeholders(draft.stakeholders)
     if draft.leads:
         out["leads"] = draft.leads
     if draft.members:
@@ -132,7 +132,7 @@ def to_org(draft: OrgDraft, report: ImportReport | None = None) -> Org:
         "responsibilities": draft.responsibilities,
         "kpis": kpis,
         "boundaries": draft.boundaries,
-        "stakeholders": draft.stakeholders,
+        "stakeholders": merged_stakeholders(draft.stakeholders),
     }
     owner = ""
     if not groups and (any(team_facts.values()) or draft.roles):
@@ -226,3 +226,19 @@ def _named_rotation(rotation: dict[str, Any], roles: dict[str, str]) -> dict[str
 def _acronym(name: str) -> str:
     letters = "".join(word[0] for word in re.findall(r"[A-Za-z0-9]+", name) if word[0].isupper())
     return letters[:12] or slug(name)[:12].upper() or "ORG"
+
+
+def merged_stakeholders(items: list[str]) -> list[str]:
+    """Stakeholders with one entry each: documents often name one twice, in an
+    "Interfaces" list and a "Collaboration" table ("Development: deployment targets" and
+    "Development: environment provisioning"); those become one entry, "Development:
+    deployment targets; environment provisioning", in the place of the first."""
+    merged: dict[str, str] = {}
+    for item in items:
+        label, colon, what = item.partition(":")
+        key = label.strip().casefold() if colon else item.strip().casefold()
+        if key not in merged:
+            merged[key] = item
+        elif colon and what.strip() and what.strip() not in merged[key]:
+            merged[key] = f"{merged[key].rstrip()}; {what.strip()}"
+    return list(merged.values())

@@ -41,6 +41,7 @@ from orgplane.importers.markdown.structure.boxtree import TreeNode, looks_like_t
 from orgplane.importers.markdown.structure.tables import TableReader
 from orgplane.importers.markdown.structure.trees import TreeReader
 from orgplane.importers.report import ImportReport
+from orgplane.model.notes import about_the_document
 
 __all__ = ["build"]
 
@@ -236,6 +237,9 @@ class _Builder(TableReader, TreeReader, ProseReader, DiagramReader):
             described = department.description if department else self.org.description
             if block.text in described:  # the same document read twice, or an earlier version
                 self.claim(block.line, "description", target, block.text, block.end_line)
+            elif about_the_document(block.text):  # "This document outlines …": a note
+                add_unique(notes, block.text)
+                self.claim(block.line, "note", target, block.text, block.end_line)
             elif department is not None and not department.description and not department.children:
                 department.description.append(block.text)
                 self.claim(block.line, "description", target, block.text, block.end_line)
