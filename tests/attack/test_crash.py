@@ -37,7 +37,7 @@ from sqlalchemy import Engine, NullPool, make_url, select, text
 from sqlalchemy.orm import Session
 
 from orgplane.model import Org, OrgIndex
-from orgplane.rules import Finding, Severity, default_registry
+from orgplane.rules import Finding, Severity, default_registry, relative_findings
 from orgplane.services import apply_spec
 from orgplane.services.apply import APPLY_ACTION
 from orgplane.spec import load_spec
@@ -96,7 +96,9 @@ class Version:
 def _version(label: str, folder: Path, seed: int, **sizes: int) -> Version:
     generate_org(folder, seed=seed, **sizes)
     org = load_spec(folder)
-    return Version(label, folder, org, default_registry().check(org))
+    # Stored as 'orgplane apply FOLDER' stores them: by the spec's own file names.
+    findings = relative_findings(default_registry().check(org), folder, folder.name)
+    return Version(label, folder, org, findings)
 
 
 @pytest.fixture(scope="module")
